@@ -1,0 +1,206 @@
+package org.modftpd.core.internal.fs;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import org.modftpd.api.FileView;
+
+/**
+ * The one place where a client's path becomes a real path. It behaves as a chrooted process does:
+ * {@code ..} stops at the root, and a symbolic link is followed as if the root were {@code /}
+ * (an absolute target starts again at the root, a relative one cannot climb above it). Whatever
+ * the client sends, the result lies under the root.
+ */
+public final class JailedFileView implements FileView {
+
+    private static final int MAX_LINKS = 40;
+
+    private final Path root;
+    private final String homeVirtual;
+    private volatile String cwd;
+
+    /**
+     * @param root        the real directory that the client sees as {@code /}
+     * @param homeVirtual the home directory as the client sees it ({@code ~} expands to it)
+     * @param cwd         the starting directory as the client sees it
+     */
+    public JailedFileView(Path root, String homeVirtual, String cwd) {
+        this.root = root;
+        this.homeVirtual = homeVirtual;
+        this.cwd = cwd;
+    }
+
+    /** A view for a session that is not logged in: nothing resolves. */
+    public static FileView none() {
+        return new FileView() {
+            @Override
+            public String cwd() {
+                return "/";
+            }
+
+            @Override
+            public String absolute(String clientPath) {
+                return normalize("/", clientPath);
+            }
+
+            @Override
+            public Path resolve(String clientPath) throws NoSuchFileException {
+                throw new NoSuchFileException(clientPath);
+            }
+
+            @Override
+            public String clientPath(Path realPath) {
+                return realPath.toString();
+            }
+
+            @Override
+            public Path root() {
+                throw new IllegalStateException("not logged in");
+            }
+        };
+    }
+
+    @Override
+    public String cwd() {
+        return cwd;
+    }
+
+    /** Changes the current directory (the caller has checked that the target is a directory). */
+    public void changeDirectory(String virtualPath) {
+        this.cwd = virtualPath;
+    }
+
+    @Override
+    public Path root() {
+        return root;
+    }
+
+    public String home() {
+        return homeVirtual;
+    }
+
+    @Override
+    public String absolute(String clientPath) {
+        String p = clientPath;
+        if (p.equals("~")) {
+            p = homeVirtual;
+        } else if (p.startsWith("~/")) {
+            p = homeVirtual + p.substring(1);
+        }
+        return normalize(cwd, p);
+    }
+
+    /** Makes a path absolute against {@code cwd} and removes {@code .}, {@code ..} and repeated slashes. */
+    public static String normalize(String cwd, String clientPath) {
+        String p = clientPath.startsWith("/") ? clientPath : cwd + "/" + clientPath;
+        Deque<String> parts = new ArrayDeque<>();
+        for (String c : p.split("/")) {
+            if (c.isEmpty() || c.equals(".")) {
+                continue;
+            }
+            if (c.equals("..")) {
+                parts.pollLast();
+            } else {
+                parts.addLast(c);
+            }
+        }
+        if (parts.isEmpty()) {
+            return "/";
+        }
+        return "/" + String.join("/", parts);
+    }
+
+    @Override
+    public Path resolve(String clientPath) throws NoSuchFileException {
+        return resolve(clientPath, false);
+    }
+
+    /** Like {@link #resolve(String)}; with {@code followLast} a link in the last component is followed too. */
+    public Path resolve(String clientPath, boolean followLast) throws NoSuchFileException {
+        if (clientPath.indexOf('\0') >= 0) {
+            throw new NoSuchFileException(clientPath);
+        }
+        String virtual = absolute(clientPath);
+        try {
+            return walk(virtual, followLast, clientPath);
+        } catch (InvalidPathException e) {
+            throw new NoSuchFileException(clientPath);
+        }
+    }
+
+    private Path walk(String virtual, boolean followLast, String clientPath) throws NoSuchFileException {
+        List<String> todo = new ArrayList<>(split(virtual));
+        List<String> done = new ArrayList<>();
+        int links = 0;
+        int i = 0;
+        while (i < todo.size()) {
+            String component = todo.get(i);
+            Path candidate = under(done).resolve(component);
+            boolean last = i == todo.size() - 1;
+            if ((!last || followLast) && Files.isSymbolicLink(candidate)) {
+                if (++links > MAX_LINKS) {
+                    throw new NoSuchFileException(clientPath, null, "Too many levels of symbolic links");
+                }
+                String target;
+                try {
+                    target = Files.readSymbolicLink(candidate).toString();
+                } catch (IOException e) {
+                    throw new NoSuchFileException(clientPath);
+                }
+                String base = target.startsWith("/") ? "/" : "/" + String.join("/", done);
+                List<String> rest = todo.subList(i + 1, todo.size());
+                String rewritten = normalize(base, target) + (rest.isEmpty() ? "" : "/" + String.join("/", rest));
+                todo = new ArrayList<>(split(normalize("/", rewritten)));
+                done.clear();
+                i = 0;
+                continue;
+            }
+            done.add(component);
+            i++;
+        }
+        return under(done);
+    }
+
+    private Path under(List<String> components) {
+        Path p = root;
+        for (String c : components) {
+            p = p.resolve(c);
+        }
+        return p;
+    }
+
+    private static List<String> split(String virtual) {
+        List<String> parts = new ArrayList<>();
+        for (String c : virtual.split("/")) {
+            if (!c.isEmpty()) {
+                parts.add(c);
+            }
+        }
+        return parts;
+    }
+
+    /**
+     * Where a real path under the root leads once every symbolic link in it, the last one included,
+     * is followed inside the jail: what stat(2) would look at in a chrooted process.
+     */
+    public Path follow(Path realPath) throws NoSuchFileException {
+        return resolve(clientPath(realPath), true);
+    }
+
+    @Override
+    public String clientPath(Path realPath) {
+        Path normalized = realPath.toAbsolutePath().normalize();
+        if (!normalized.startsWith(root)) {
+            return normalized.toString();
+        }
+        Path rel = root.relativize(normalized);
+        String s = rel.toString();
+        return s.isEmpty() ? "/" : "/" + s;
+    }
+}

@@ -1,0 +1,33 @@
+package org.modftpd.core.internal.fs;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.util.HashMap;
+import java.util.Map;
+
+/** User and group names of file owners, looked up once per id for one listing. */
+public final class Names {
+    private final Map<Integer, String> users = new HashMap<>();
+    private final Map<Integer, String> groups = new HashMap<>();
+
+    public String user(int uid, Path sample) {
+        return users.computeIfAbsent(uid, u -> lookup(sample, true, u));
+    }
+
+    public String group(int gid, Path sample) {
+        return groups.computeIfAbsent(gid, g -> lookup(sample, false, g));
+    }
+
+    private static String lookup(Path sample, boolean user, int id) {
+        try {
+            PosixFileAttributes a = Files.readAttributes(sample, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            String name = user ? a.owner().getName() : a.group().getName();
+            return name == null || name.isEmpty() ? Integer.toString(id) : name;
+        } catch (IOException | UnsupportedOperationException e) {
+            return Integer.toString(id);
+        }
+    }
+}

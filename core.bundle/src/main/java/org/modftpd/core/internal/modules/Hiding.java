@@ -1,0 +1,109 @@
+package org.modftpd.core.internal.modules;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.util.List;
+import java.util.Optional;
+import org.modftpd.api.Identity;
+import org.modftpd.core.internal.access.Access;
+import org.modftpd.core.internal.config.ConfigView;
+import org.modftpd.core.internal.config.ContextNode;
+import org.modftpd.core.internal.config.DirectiveEntry;
+import org.modftpd.core.internal.session.SessionImpl;
+
+/**
+ * HideFiles, HideUser, HideGroup and HideNoAccess: which directory entries a session does not see,
+ * and IgnoreHidden, which makes hidden files look absent to the commands of a {@code <Limit>}.
+ */
+final class Hiding {
+
+    private Hiding() {
+    }
+
+    /** Whether an entry of a directory is hidden from this session. */
+    static boolean hidden(SessionImpl s, ConfigView dirView, Path entry, String name) {
+        Optional<AccessDirectives.Hide> hide = dirView.get(AccessDirectives.HIDE_FILES);
+        if (hide.isPresent() && hide.get().regex().matches(name) && applies(s, hide.get())) {
+            return true;
+        }
+        Optional<AccessDirectives.Name> hideUser = dirView.get(AccessDirectives.HIDE_USER);
+        Optional<AccessDirectives.Name> hideGroup = dirView.get(AccessDirectives.HIDE_GROUP);
+        if (hideUser.isPresent() || hideGroup.isPresent()) {
+            try {
+                PosixFileAttributes a = Files.readAttributes(entry, PosixFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS);
+                if (hideUser.isPresent() && a.owner().getName().equals(hideUser.get().name()) != hideUser.get().negated()) {
+                    return true;
+                }
+                if (hideGroup.isPresent()
+                        && a.group().getName().equals(hideGroup.get().name()) != hideGroup.get().negated()) {
+                    return true;
+                }
+            } catch (IOException | UnsupportedOperationException e) {
+                return false;
+            }
+        }
+        if (dirView.value(AccessDirectives.HIDE_NO_ACCESS)) {
+            boolean dir = Files.isDirectory(entry);
+            if (!Files.isReadable(entry) || dir && !Files.isExecutable(entry)) {
+                return true;
+            }
+            return !Access.allowed(s.config(), entry, dir ? "CWD" : "RETR", dir ? "DIRS" : "READ", Support.who(s));
+        }
+        return false;
+    }
+
+    private static boolean applies(SessionImpl s, AccessDirectives.Hide hide) {
+        if (hide.scope().isEmpty()) {
+            return true;
+        }
+        Identity id = s.identity().orElse(null);
+        List<String> candidates = switch (hide.scope().get()) {
+            case "user" -> id == null ? List.of() : List.of(id.name());
+            case "group" -> id == null ? List.of() : id.groupNames();
+            default -> s.connectionClass().map(List::of).orElse(List.of());
+        };
+        return org.modftpd.api.NameExpression.parse(hide.expression(), hide.scope().get().equals("group")).matches(candidates);
+    }
+
+    /**
+     * IgnoreHidden: when a {@code <Limit>} naming this command (or its group) says IgnoreHidden on,
+     * a hidden target, or anything inside a hidden directory, is treated as absent.
+     */
+    static boolean ignoredForCommand(SessionImpl s, String verb, String group, Path target) {
+        Path parent = target.getParent();
+        if (parent == null) {
+            return false;
+        }
+        ConfigView at = s.config().forPath(target);
+        boolean ignore = false;
+        outer:
+        for (ContextNode node : at.chain()) {
+            for (ContextNode limit : node.limits()) {
+                if (limit.args().contains(verb) || !group.isEmpty() && limit.args().contains(group)
+                        || limit.args().contains("ALL")) {
+                    List<DirectiveEntry> e = limit.directives(CoreDirectives.IGNORE_HIDDEN.name());
+                    if (!e.isEmpty()) {
+                        ignore = e.get(0).value(CoreDirectives.IGNORE_HIDDEN);
+                        break outer;
+                    }
+                }
+            }
+        }
+        if (!ignore) {
+            return false;
+        }
+        Path root = s.files().root();
+        Path current = target;
+        while (current != null && current.getParent() != null && current.startsWith(root) && !current.equals(root)) {
+            if (hidden(s, s.config().forPath(current.getParent()), current, current.getFileName().toString())) {
+                return true;
+            }
+            current = current.getParent();
+        }
+        return false;
+    }
+}

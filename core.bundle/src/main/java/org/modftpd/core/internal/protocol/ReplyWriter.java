@@ -1,0 +1,64 @@
+package org.modftpd.core.internal.protocol;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+/** Writes whole replies to the control connection; a reply is never interleaved with another. */
+public final class ReplyWriter {
+    private final ReentrantLock lock = new ReentrantLock();
+    private OutputStream out;
+    private volatile boolean rfc2228;
+    private volatile int lastCode;
+    private volatile long bytesWritten;
+
+    public ReplyWriter(OutputStream out) {
+        this.out = out;
+    }
+
+    public void reset(OutputStream newOut) {
+        lock.lock();
+        try {
+            this.out = newOut;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Continuation lines carry the code (ProFTPD's MultilineRFC2228, and protected sessions). */
+    public void rfc2228(boolean on) {
+        this.rfc2228 = on;
+    }
+
+    public void send(int code, String text) throws IOException {
+        send(Reply.lines(code, text));
+    }
+
+    public void send(List<Reply> replies) throws IOException {
+        if (replies.isEmpty()) {
+            return;
+        }
+        byte[] bytes = Reply.format(replies, rfc2228).getBytes(StandardCharsets.UTF_8);
+        lock.lock();
+        try {
+            out.write(bytes);
+            out.flush();
+            bytesWritten += bytes.length;
+            lastCode = replies.get(replies.size() - 1).code();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Bytes written to the connection so far. */
+    public long bytesWritten() {
+        return bytesWritten;
+    }
+
+    /** The code of the last reply written. */
+    public int lastCode() {
+        return lastCode;
+    }
+}

@@ -1,0 +1,170 @@
+package org.modftpd.core.internal.session;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SocketChannel;
+
+/**
+ * Moves bytes between files and data connections: zero-copy ({@code sendfile}) for binary
+ * downloads, large direct buffers for binary uploads, and line-ending conversion for ASCII mode
+ * (LF to CRLF on the way out, CRLF to LF on the way in).
+ */
+public final class Transfers {
+
+    private static final long SENDFILE_CHUNK = 8L << 20;
+
+    private Transfers() {
+    }
+
+    public static long sendBinary(FileChannel file, long offset, SocketChannel out, TransferControl control)
+            throws IOException {
+        long position = offset;
+        long size = file.size();
+        while (position < size) {
+            long n = file.transferTo(position, Math.min(SENDFILE_CHUNK, size - position), out);
+            if (n <= 0) {
+                if (!out.isOpen()) {
+                    throw new java.nio.channels.ClosedChannelException();
+                }
+                size = file.size();
+                continue;
+            }
+            position += n;
+            control.add(n);
+        }
+        return position - offset;
+    }
+
+    public static long receiveBinary(SocketChannel in, FileChannel file, long offset, ByteBuffer buffer,
+            TransferControl control, long maxBytes) throws IOException {
+        long position = offset;
+        buffer.clear();
+        while (true) {
+            int n = in.read(buffer);
+            if (n < 0) {
+                break;
+            }
+            control.add(n);
+            if (maxBytes >= 0 && position - offset + buffer.position() > maxBytes) {
+                throw new FileTooLargeException();
+            }
+            if (!buffer.hasRemaining()) {
+                position += drain(buffer, file, position);
+            }
+        }
+        position += drain(buffer, file, position);
+        return position - offset;
+    }
+
+    private static long drain(ByteBuffer buffer, FileChannel file, long position) throws IOException {
+        buffer.flip();
+        long written = 0;
+        while (buffer.hasRemaining()) {
+            written += file.write(buffer, position + written);
+        }
+        buffer.clear();
+        return written;
+    }
+
+    /** Sends a file in ASCII mode: a LF not already preceded by CR goes out as CRLF. */
+    public static long sendAscii(FileChannel file, long offset, SocketChannel out, TransferControl control)
+            throws IOException {
+        ByteBuffer in = ByteBuffer.allocate(64 * 1024);
+        ByteBuffer wire = ByteBuffer.allocate(128 * 1024 + 1);
+        long position = offset;
+        long sent = 0;
+        byte previous = 0;
+        while (true) {
+            in.clear();
+            int n = file.read(in, position);
+            if (n < 0) {
+                break;
+            }
+            position += n;
+            in.flip();
+            wire.clear();
+            while (in.hasRemaining()) {
+                byte b = in.get();
+                if (b == '\n' && previous != '\r') {
+                    wire.put((byte) '\r');
+                }
+                wire.put(b);
+                previous = b;
+            }
+            wire.flip();
+            sent += writeFully(out, wire);
+            control.add(n);
+        }
+        return sent;
+    }
+
+    /** Receives a file in ASCII mode: CRLF is stored as LF; a CR not followed by LF is kept. */
+    public static long receiveAscii(SocketChannel in, FileChannel file, long offset, TransferControl control,
+            long maxBytes) throws IOException {
+        ByteBuffer wire = ByteBuffer.allocate(64 * 1024);
+        ByteBuffer disk = ByteBuffer.allocate(64 * 1024 + 1);
+        long position = offset;
+        boolean pendingCr = false;
+        while (true) {
+            wire.clear();
+            int n = in.read(wire);
+            if (n < 0) {
+                break;
+            }
+            control.add(n);
+            wire.flip();
+            disk.clear();
+            while (wire.hasRemaining()) {
+                byte b = wire.get();
+                if (pendingCr) {
+                    pendingCr = false;
+                    if (b != '\n') {
+                        disk.put((byte) '\r');
+                    }
+                }
+                if (b == '\r') {
+                    pendingCr = true;
+                } else {
+                    disk.put(b);
+                }
+            }
+            disk.flip();
+            if (maxBytes >= 0 && position - offset + disk.remaining() > maxBytes) {
+                throw new FileTooLargeException();
+            }
+            while (disk.hasRemaining()) {
+                position += file.write(disk, position);
+            }
+        }
+        if (pendingCr) {
+            position += file.write(ByteBuffer.wrap(new byte[] {'\r'}), position);
+        }
+        return position - offset;
+    }
+
+    /** Sends bytes that are already in ASCII wire format (listings). */
+    public static long sendBytes(byte[] data, SocketChannel out, TransferControl control) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(data);
+        long n = writeFully(out, b);
+        control.add(n);
+        return n;
+    }
+
+    private static long writeFully(SocketChannel out, ByteBuffer b) throws IOException {
+        long total = 0;
+        while (b.hasRemaining()) {
+            total += out.write(b);
+        }
+        return total;
+    }
+
+    /** A store went over MaxStoreFileSize. */
+    public static final class FileTooLargeException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        FileTooLargeException() {
+            super("File too large", null);
+        }
+    }
+}

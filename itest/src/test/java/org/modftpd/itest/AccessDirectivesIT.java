@@ -1,0 +1,214 @@
+package org.modftpd.itest;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.commons.net.ftp.FTPFile;
+import org.junit.Test;
+import org.modftpd.itest.support.Ftp;
+import org.modftpd.itest.support.Provision;
+import org.modftpd.itest.support.ServerTestSupport;
+
+/**
+ * The other access-control directives end to end: .ftpaccess (and AllowOverride off), HideFiles,
+ * DirFake*, ListOptions, the command and path filters, MaxStoreFileSize/MaxRetrieveFileSize scoped
+ * by user, UserPassword with AnonRequirePassword, AnonRejectPasswords, AuthAliasOnly, DefaultChdir,
+ * and AllowClass in a {@code <Limit>}.
+ */
+public class AccessDirectivesIT extends ServerTestSupport {
+
+    @Test
+    public void ftpaccessIsHonouredReReadAndSwitchedOffByAllowOverride() throws Exception {
+        reconfigure("DefaultRoot ~\nAllowOverwrite on");
+        Path shared = home("alice").resolve("shared");
+        Files.createDirectories(shared);
+        Files.writeString(shared.resolve(".ftpaccess"), "<Limit STOR>\n  DenyAll\n</Limit>\n");
+        try (Ftp ftp = login("alice", Provision.ALICE_PASSWORD).binary().passive()) {
+            assertEquals("shared/a.txt: Permission denied", ftp.expect(550, "STOR shared/a.txt").text());
+            ftp.store("top.txt", "top\n".getBytes(StandardCharsets.UTF_8));
+            Files.writeString(shared.resolve(".ftpaccess"), "# nothing denied any more\nAllowOverwrite on\n");
+            ftp.store("shared/a.txt", "now allowed\n".getBytes(StandardCharsets.UTF_8));
+            assertEquals("now allowed\n", Files.readString(shared.resolve("a.txt")));
+        }
+        Files.writeString(shared.resolve(".ftpaccess"), "<Limit STOR>\n  DenyAll\n</Limit>\n");
+        reconfigure("DefaultRoot ~\nAllowOverwrite on\nAllowOverride off");
+        try (Ftp ftp = login("alice", Provision.ALICE_PASSWORD).binary().passive()) {
+            ftp.store("shared/b.txt", "override off\n".getBytes(StandardCharsets.UTF_8));
+        }
+        Files.writeString(shared.resolve(".ftpaccess"), "NoSuchDirective here\n");
+        reconfigure("DefaultRoot ~\nAllowOverwrite on");
+        try (Ftp ftp = login("alice", Provision.ALICE_PASSWORD).binary().passive()) {
+            ftp.store("shared/c.txt", "broken .ftpaccess is ignored\n".getBytes(StandardCharsets.UTF_8));
+        }
+        String log = Files.readString(dir().resolve("system.log"));
+        assertTrue(log, log.contains(".ftpaccess:1: unknown configuration directive 'NoSuchDirective'"));
+    }
+
+    @Test
+    public void hideFilesAndFakeOwnership() throws Exception {
+        reconfigure("DefaultRoot ~\nHideFiles \\.bak$\nDirFakeUser on nobody\nDirFakeGroup on nogroup\nDirFakeMode 0640");
+        Files.writeString(home("alice").resolve("notes.txt"), "notes\n");
+        Files.writeString(home("alice").resolve("notes.txt.bak"), "old\n");
+        try (Ftp ftp = login("alice", Provision.ALICE_PASSWORD).passive()) {
+            FTPFile[] files = ftp.client().listFiles();
+            List<String> names = Arrays.stream(files).map(FTPFile::getName).toList();
+            assertTrue(names.toString(), names.contains("notes.txt"));
+            assertFalse(names.toString(), names.contains("notes.txt.bak"));
+            FTPFile notes = Arrays.stream(files).filter(f -> f.getName().equals("notes.txt")).findFirst().orElseThrow();
+            assertEquals("nobody", notes.getUser());
+            assertEquals("nogroup", notes.getGroup());
+            assertTrue(notes.getRawListing(), notes.getRawListing().startsWith("-rw-r-----"));
+        }
+    }
+
+    @Test
+    public void listOptionsAddDotfiles() throws Exception {
+        reconfigure("DefaultRoot ~\nListOptions \"-a\"");
+        Files.writeString(home("alice").resolve(".profile"), "x\n");
+        try (Ftp ftp = login("alice", Provision.ALICE_PASSWORD).passive()) {
+            List<String> names = Arrays.asList(ftp.client().listNames());
+            assertTrue(names.toString(), names.contains(".profile"));
+        }
+    }
+
+    @Test
+    public void commandAndPathFilters() throws Exception {
+        reconfigure("DefaultRoot ~\nPathDenyFilter \"\\.(exe|ftpaccess)$\"\nDenyFilter \"\\*\\*\"");
+        try (Ftp ftp = login("alice", Provision.ALICE_PASSWORD).passive()) {
+            assertEquals("virus.exe: Forbidden filename", ftp.expect(550, "STOR virus.exe").text());
+            assertEquals(".ftpaccess: Forbidden filename", ftp.expect(550, "STOR .ftpaccess").text());
+            assertEquals("**: Forbidden command argument", ftp.expect(550, "CWD **").text());
+            ftp.expect(257, "MKD fine");
+        }
+    }
+
+    @Test
+    public void fileSizeLimitsScopedByUser() throws Exception {
+        reconfigure("DefaultRoot ~\nAllowOverwrite on\nMaxStoreFileSize 10 KB user alice\nMaxStoreFileSize *\n"
+                + "MaxRetrieveFileSize 1 KB user bob");
+        byte[] big = new byte[20 * 1024];
+        try (Ftp ftp = login("alice", Provision.ALICE_PASSWORD).binary().passive()) {
+            ftp.store("small.bin", new byte[5 * 1024]);
+            assertFalse(ftp.client().storeFile("big.bin", new java.io.ByteArrayInputStream(big)));
+            assertEquals(552, ftp.client().getReplyCode());
+            assertEquals("Transfer aborted. File too large", ftp.last().text());
+            assertFalse(Files.exists(home("alice").resolve("big.bin")));
+        }
+        try (Ftp ftp = login("bob", Provision.BOB_PASSWORD).binary().passive()) {
+            ftp.store("big.bin", big);
+            assertEquals(big.length, Files.size(home("bob").resolve("big.bin")));
+            assertFalse(ftp.client().retrieveFile("big.bin", java.io.OutputStream.nullOutputStream()));
+            assertEquals(426, ftp.client().getReplyCode());
+            assertEquals("Transfer aborted. Operation not permitted", ftp.last().text());
+        }
+    }
+
+    @Test
+    public void passwordProtectedAnonymousSiteAndRejectedPasswords() throws Exception {
+        reconfigure("<Anonymous " + dir().resolve("anon") + ">\n User ftp\n Group ftp\n UserAlias guest ftp\n"
+                + " RequireValidShell off\n AnonRequirePassword on\n"
+                + " UserPassword ftp $1$carols$nOh.x.vV9wUJYbDj3R55j/\n</Anonymous>\n"
+                + "<Anonymous " + dir().resolve("anon") + ">\n User nobody-anon\n</Anonymous>");
+        try (Ftp ftp = connect()) {
+            assertEquals("Password required for guest", ftp.expect(331, "USER guest").text());
+            ftp.expect(530, "PASS wrong");
+            ftp.expect(331, "USER guest");
+            assertEquals("Anonymous access granted, restrictions apply",
+                    ftp.expect(230, "PASS " + Provision.CAROL_PASSWORD).text());
+        }
+        reconfigure("<Anonymous " + dir().resolve("anon") + ">\n User ftp\n Group ftp\n UserAlias anonymous ftp\n"
+                + " RequireValidShell off\n AnonRejectPasswords ^spam\n</Anonymous>");
+        try (Ftp ftp = connect()) {
+            ftp.expect(331, "USER anonymous");
+            ftp.expect(530, "PASS spammer@example.com");
+            ftp.expect(331, "USER anonymous");
+            ftp.expect(230, "PASS friend@example.com");
+        }
+    }
+
+    @Test
+    public void authAliasOnlyAndDefaultChdir() throws Exception {
+        Files.createDirectories(home("alice").resolve("incoming"));
+        reconfigure("AuthAliasOnly on\nUserAlias al alice\nDefaultChdir ~/incoming");
+        try (Ftp ftp = connect()) {
+            ftp.expect(331, "USER alice");
+            ftp.expect(530, "PASS " + Provision.ALICE_PASSWORD);
+        }
+        try (Ftp ftp = login("al", Provision.ALICE_PASSWORD)) {
+            assertEquals("\"" + home("alice").toRealPath().resolve("incoming") + "\" is the current directory",
+                    ftp.expect(257, "PWD").text());
+        }
+    }
+
+    @Test
+    public void allowClassInALimit() throws Exception {
+        reconfigure("DefaultRoot ~\n<Class trusted>\n  From 127.0.0.2\n</Class>\n"
+                + "<Limit MKD>\n  AllowClass trusted\n  DenyAll\n</Limit>");
+        try (Ftp ftp = login("alice", Provision.ALICE_PASSWORD)) {
+            ftp.expect(550, "MKD from-localhost");
+        }
+        try (Ftp ftp = Ftp.connectFrom("127.0.0.2", port()).login("alice", Provision.ALICE_PASSWORD)) {
+            ftp.expect(257, "MKD from-trusted");
+        }
+        assertArrayEquals(new boolean[] {false, true}, new boolean[] {
+                Files.exists(home("alice").resolve("from-localhost")), Files.exists(home("alice").resolve("from-trusted"))});
+    }
+
+    @Test
+    public void siteSubcommandsAreLimitedByTheirOwnName() throws Exception {
+        reconfigure("DefaultRoot ~\n<Limit SITE_CHMOD>\n  DenyAll\n</Limit>");
+        Files.writeString(home("alice").resolve("mode.txt"), "m\n");
+        try (Ftp ftp = login("alice", Provision.ALICE_PASSWORD)) {
+            assertEquals("CHMOD 600 mode.txt: Permission denied", ftp.expect(550, "SITE CHMOD 600 mode.txt").text());
+        }
+    }
+
+    @Test
+    public void namesFromReverseDnsInAllowAndClass() throws Exception {
+        String localName = java.net.InetAddress.getByName("127.0.0.1").getCanonicalHostName();
+        org.junit.Assume.assumeFalse("127.0.0.1 has no name here", localName.equals("127.0.0.1"));
+        reconfigure("DefaultRoot ~\n<Limit MKD>\n  Deny from " + localName.charAt(0) + "*\n</Limit>");
+        try (Ftp ftp = login("alice", Provision.ALICE_PASSWORD)) {
+            ftp.expect(550, "MKD by-name");
+        }
+        reconfigure("DefaultRoot ~\nUseReverseDNS off\n<Limit MKD>\n  Deny from " + localName.charAt(0) + "*\n</Limit>");
+        try (Ftp ftp = login("alice", Provision.ALICE_PASSWORD)) {
+            ftp.expect(257, "MKD without-names");
+        }
+    }
+
+    @Test
+    public void exactCommandBeatsGroupBeatsAll() throws Exception {
+        reconfigure("DefaultRoot ~\n<Limit ALL>\n  DenyAll\n</Limit>\n<Limit READ>\n  AllowAll\n</Limit>\n"
+                + "<Limit SIZE>\n  DenyAll\n</Limit>");
+        Files.writeString(home("alice").resolve("p.txt"), "precedence\n");
+        try (Ftp ftp = login("alice", Provision.ALICE_PASSWORD).binary().passive()) {
+            assertEquals("precedence\n", new String(ftp.retrieve("p.txt"), StandardCharsets.UTF_8));
+            ftp.expect(550, "SIZE p.txt");
+            ftp.expect(550, "MKD denied-by-all");
+            assertEquals("PWD: Permission denied", ftp.expect(550, "PWD").text());
+            assertEquals("Permission denied", ftp.expect(550, "NOOP").text());
+        }
+    }
+
+    @Test
+    public void deferredDirectoryOfAnotherUserAndHideNoAccess() throws Exception {
+        Files.createDirectories(home("alice").resolve("private"));
+        reconfigure("<Directory ~bob>\n  <Limit ALL>\n    DenyAll\n  </Limit>\n</Directory>\n"
+                + "<Directory ~alice/private>\n  <Limit ALL>\n    DenyAll\n  </Limit>\n</Directory>\n"
+                + "<Directory ~alice>\n  HideNoAccess on\n</Directory>");
+        try (Ftp ftp = login("alice", Provision.ALICE_PASSWORD).passive()) {
+            assertEquals(home("bob").toRealPath() + ": Permission denied",
+                    ftp.expect(550, "CWD " + home("bob").toRealPath()).text());
+            List<String> names = Arrays.asList(ftp.client().listNames());
+            assertFalse(names.toString(), names.contains("private"));
+        }
+    }
+}
