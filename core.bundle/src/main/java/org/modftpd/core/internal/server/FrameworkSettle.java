@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.osgi.framework.Bundle;
@@ -22,7 +21,6 @@ import org.osgi.framework.FrameworkListener;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.framework.startlevel.FrameworkStartLevel;
-import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
@@ -50,6 +48,8 @@ final class FrameworkSettle implements BundleListener, FrameworkListener {
     private final Set<Long> activeBefore = new HashSet<>();
     /** The last bundle event delivered here, per bundle id (guarded by {@link #changed}). */
     private final Map<Long, Integer> lastEvent = new HashMap<>();
+    /** What {@link #await} was last waiting for (guarded by {@link #changed}). */
+    private String waitingFor;
 
     /** Starts listening at once; call {@link #await} later, which also stops listening. */
     FrameworkSettle(BundleContext context, Path dropIn) {
@@ -79,7 +79,7 @@ final class FrameworkSettle implements BundleListener, FrameworkListener {
         try {
             long deadline = System.nanoTime() + limit.toNanos();
             synchronized (changed) {
-                while (!settled()) {
+                while ((waitingFor = unsettled()) != null) {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
                         return false;
@@ -93,10 +93,17 @@ final class FrameworkSettle implements BundleListener, FrameworkListener {
         }
     }
 
-    private boolean settled() {
+    /** What the framework is still waiting for, in words, or null once it has settled. */
+    String waitingFor() {
+        synchronized (changed) {
+            return waitingFor;
+        }
+    }
+
+    private String unsettled() {
         Bundle system = context.getBundle(0);
         if (system.getState() != Bundle.ACTIVE) {
-            return false;
+            return "the framework to reach its start level";
         }
         int level = Math.max(system.adapt(FrameworkStartLevel.class).getStartLevel(), beginningLevel());
         Set<Path> locations = new HashSet<>();
@@ -110,31 +117,35 @@ final class FrameworkSettle implements BundleListener, FrameworkListener {
             }
             int state = b.getState();
             if ((state == Bundle.STARTING && !lazy(b)) || state == Bundle.STOPPING) {
-                return false;
+                return describe(b, state == Bundle.STARTING ? "starting" : "stopping");
             }
             if (state == Bundle.ACTIVE && b.getBundleId() != 0 && !startedHere(b.getBundleId())) {
-                return false;
+                return describe(b, "started, its listeners not yet told");
             }
             if (inDropIn(b)) {
-                if (state == Bundle.INSTALLED && resolvable(system, b)) {
-                    return false;
+                if (state == Bundle.INSTALLED && !startAttempted(b)) {
+                    return describe(b, "installed, not yet started");
                 }
-                if (state == Bundle.RESOLVED) {
-                    return false;
+                if (state == Bundle.RESOLVED && !startAttempted(b)) {
+                    return describe(b, "resolved, not yet started");
                 }
                 if (state == Bundle.ACTIVE && !componentsRegistered(b)) {
-                    return false;
+                    return describe(b, "active, its components not yet registered");
                 }
                 continue;
             }
             if (state == Bundle.RESOLVED) {
                 BundleStartLevel bsl = b.adapt(BundleStartLevel.class);
                 if (bsl != null && bsl.isPersistentlyStarted() && bsl.getStartLevel() <= level) {
-                    return false;
+                    return describe(b, "resolved, not yet started");
                 }
             }
         }
         return dropInInstalled(locations);
+    }
+
+    private static String describe(Bundle b, String state) {
+        return b.getSymbolicName() + " (" + state + ")";
     }
 
     /**
@@ -214,10 +225,18 @@ final class FrameworkSettle implements BundleListener, FrameworkListener {
         }
     }
 
-    /** Whether an installed bundle can resolve at all (a module with missing imports never will). */
-    private static boolean resolvable(Bundle system, Bundle b) {
-        FrameworkWiring wiring = system.adapt(FrameworkWiring.class);
-        return wiring != null && wiring.resolveBundles(List.of(b));
+    /**
+     * Whether FileInstall has asked for a module to start. The start is recorded before the framework
+     * resolves and activates the bundle, and FileInstall starts the modules it finds at launch before
+     * the framework reaches its start level; so a module still {@code INSTALLED} after that cannot
+     * resolve (missing imports), one still {@code RESOLVED} failed to activate, and neither is worth
+     * waiting for. The bundle is never resolved from here: a
+     * resolve holds the framework's global lock, and a module that FileInstall starts in that moment
+     * fails with "Unable to acquire global lock for resolve" and is never tried again.
+     */
+    private static boolean startAttempted(Bundle b) {
+        BundleStartLevel level = b.adapt(BundleStartLevel.class);
+        return level != null && level.isPersistentlyStarted();
     }
 
     private static boolean lazy(Bundle b) {
@@ -225,20 +244,20 @@ final class FrameworkSettle implements BundleListener, FrameworkListener {
         return policy != null && policy.startsWith("lazy");
     }
 
-    private boolean dropInInstalled(Set<Path> locations) {
+    private String dropInInstalled(Set<Path> locations) {
         if (dropIn == null || !Files.isDirectory(dropIn)) {
-            return true;
+            return null;
         }
         try (DirectoryStream<Path> jars = Files.newDirectoryStream(dropIn, "*.jar")) {
             for (Path jar : jars) {
                 if (!locations.contains(jar.toAbsolutePath().normalize())) {
-                    return false;
+                    return jar.getFileName() + " (not yet installed)";
                 }
             }
         } catch (IOException e) {
-            return true;
+            return null;
         }
-        return true;
+        return null;
     }
 
     /** Whether an active bundle's STARTED event has been through every synchronous listener. */

@@ -245,7 +245,7 @@ public final class FtpServer implements ServerRuntime, Operations.Server {
         try {
             if (!settle.await(SETTLE_LIMIT)) {
                 log.log(Level.WARN, "the framework had not settled after " + SETTLE_LIMIT.toSeconds()
-                        + "s; reading the configuration anyway");
+                        + "s (still waiting for " + settle.waitingFor() + "); reading the configuration anyway");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
