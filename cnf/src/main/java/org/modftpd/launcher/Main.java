@@ -91,6 +91,7 @@ public final class Main {
         boolean shell = false;
         boolean takeover = false;
         List<String> defines = new ArrayList<>();
+        args = splitShortOptions(args);
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -110,15 +111,7 @@ public final class Main {
                     System.out.print(USAGE);
                     return 0;
                 }
-                default -> {
-                    if (a.startsWith("-D") && a.length() > 2) {
-                        defines.add(a.substring(2));
-                    } else if (a.startsWith("-c") && a.length() > 2) {
-                        config = a.substring(2);
-                    } else {
-                        throw new UsageException("unknown option '" + a + "'");
-                    }
-                }
+                default -> throw new UsageException("unknown option '" + a + "'");
             }
         }
         Path configFile = Path.of(config != null ? config : home.resolve("etc/proftpd.conf").toString())
@@ -226,6 +219,44 @@ public final class Main {
         System.setOut(file);
         System.setErr(file);
     }
+
+    /**
+     * Splits clusters of short options as getopt does, so ProFTPD's {@code -nq}, {@code -td5} or
+     * {@code -nc/etc/proftpd.conf} work: flags stand alone; after an option that takes a value,
+     * the rest of the cluster is that value.
+     */
+    static String[] splitShortOptions(String[] args) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.length() <= 2 || !a.startsWith("-") || a.startsWith("--")
+                    || !(FLAGS + VALUED).contains(a.substring(1, 2))) {
+                out.add(a);
+                if (a.length() == 2 && VALUED.contains(a.substring(1)) && i + 1 < args.length) {
+                    out.add(args[++i]); // the value of -c/-D/-d stays as it is, even if it starts with '-'
+                }
+                continue;
+            }
+            for (int k = 1; k < a.length(); k++) {
+                String letter = a.substring(k, k + 1);
+                out.add("-" + letter);
+                if (VALUED.contains(letter)) {
+                    if (k + 1 < a.length()) {
+                        out.add(a.substring(k + 1));
+                    } else if (i + 1 < args.length) {
+                        out.add(args[++i]);
+                    }
+                    break;
+                }
+            }
+        }
+        return out.toArray(String[]::new);
+    }
+
+    /** Short options without a value, which may start a cluster. */
+    private static final String FLAGS = "tnqvh";
+    /** Short options that take a value. */
+    private static final String VALUED = "cDd";
 
     private static String value(String[] args, int i, String option) throws UsageException {
         if (i >= args.length) {

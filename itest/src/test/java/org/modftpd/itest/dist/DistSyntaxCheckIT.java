@@ -128,6 +128,30 @@ public class DistSyntaxCheckIT {
     }
 
     @Test
+    public void shortOptionsCombineAsWithGetopt() throws Exception {
+        Path conf = dist.writeConfig("clusters.conf", String.join("\n",
+                "ServerName \"clusters\"",
+                "Port " + port,
+                "<IfDefine STRICT>",
+                "  NoSuchDirective on",
+                "</IfDefine>",
+                ""));
+        // -t inside a cluster keeps the script in the foreground, as -n does: a detached -t would
+        // answer "modftpd started" instead of the check's result
+        DistHome.Result good = dist.run("-qtc", conf.toString());
+        assertEquals(good.toString(), 0, good.exitCode());
+        assertEquals(good.toString(), List.of(HEADER, "Syntax OK"), good.stderrLines());
+
+        DistHome.Result strict = dist.run("-tDSTRICT", "-c" + conf);
+        assertEquals(strict.toString(), 1, strict.exitCode());
+        assertEquals(strict.toString(), List.of(HEADER, conf + ":4: unknown configuration directive 'NoSuchDirective'",
+                "Syntax check failed"), strict.stderrLines());
+
+        assertUsageError(dist.run("-tx"), "modftpd: unknown option '-x'");
+        assertUsageError(dist.run("-nd", "loud"), "modftpd: -d needs a number, not 'loud'");
+    }
+
+    @Test
     public void includeIsRelativeToTheIncludingFileAndProblemsNameTheIncludedFile() throws Exception {
         Path included = dist.writeConfig("conf.d/extra.conf", "TimeoutIdle 300\nFrobnicate twice\n");
         Path conf = dist.writeConfig("include.conf", "Port " + port + "\nInclude conf.d/*.conf\n");
