@@ -56,6 +56,9 @@ public final class Main {
               -h, --help          print this help and exit
             """;
 
+    /** The start level of the Gogo bundles in conf/modftpd.bndrun: reached only with --shell. */
+    private static final int SHELL_START_LEVEL = 6;
+
     private final AtomicInteger exitCode = new AtomicInteger();
     private volatile Framework framework;
 
@@ -131,6 +134,7 @@ public final class Main {
         props.put("modftpd.takeover", Boolean.toString(takeover && !check));
         if (shell) {
             props.put("gosh.args", "");
+            props.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, Integer.toString(SHELL_START_LEVEL));
         }
         Path checkStorage = null;
         if (check || inetd || takeover) {

@@ -215,6 +215,16 @@ final class DistHome implements AutoCloseable {
         return sp;
     }
 
+    /** Starts {@code bin/modftpd args} with its standard input open to the test (for --shell). */
+    ServerProcess startWithInput(String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(home.resolve("bin/modftpd").toString());
+        command.addAll(Arrays.asList(args));
+        ServerProcess sp = ServerProcess.startWithInput(new ProcessBuilder(command).directory(root.toFile()));
+        started.add(sp);
+        return sp;
+    }
+
     /** Stops what this copy started (by PID: SIGTERM, then SIGKILL after a while) and deletes the copy. */
     @Override
     public void close() throws IOException {

@@ -110,6 +110,26 @@ public class DistOperationsIT {
     }
 
     @Test
+    public void theGogoShellOnTheTerminalWithDashDashShell() throws Exception {
+        int port = DistHome.freePort();
+        Path conf = dist.writeConfig("shell.conf", DistHome.loopbackConfig(port, "shell"));
+        ServerProcess server = dist.startWithInput("-n", "--shell", "-c", conf.toString());
+        server.awaitListening();
+        try (ControlSession alice = login(port)) {
+            int from = server.mark();
+            server.type("modftpd:count");
+            server.awaitLine(from, "shell (127.0.0.1:" + port + ") - 1 user", DistHome.START_LIMIT);
+            from = server.mark();
+            server.type("modftpd:kick user ftpuser");
+            server.awaitLine(from, "kicked 1 session", DistHome.START_LIMIT);
+            assertEquals("421 Disconnected by the administrator", alice.reply());
+        }
+        // the end of the terminal's input ends the shell, and with it the server
+        server.closeInput();
+        assertEquals(server.output(), 0, server.awaitExit(DistHome.STOP_LIMIT));
+    }
+
+    @Test
     public void aNewServerTakesThePortsOverWithoutRefusingOrCuttingAnyone() throws Exception {
         int port = DistHome.freePort();
         Path first = dist.writeConfig("first.conf", DistHome.loopbackConfig(port, "first"));

@@ -134,6 +134,40 @@ public class LauncherJdkDiscoveryIT {
     }
 
     @Test
+    public void theReleaseFileBesideAJavaDecidesAndWithoutOneTheJavaIsAsked() throws Exception {
+        assumeJdks();
+        // two JAVA_HOMEs whose java runs the newest JDK, marking the JVM with -Dvia.wrapper=...
+        Path saysOld = wrappedJdk("says-17", "JAVA_VERSION=\"17.0.1\"\n");
+        Path noRelease = wrappedJdk("no-release", null);
+
+        // the release file says 17: the launcher believes it without running that java, and moves on
+        DistHome.Result believed = run(Map.of("JAVA_HOME", saysOld.toString(), "PATH", jdk17.resolve("bin") + ":/usr/bin:/bin",
+                "JAVA_OPTS", "-XshowSettings:properties"), Set.of(), "-v");
+        assertEquals(believed.toString(), 0, believed.exitCode());
+        assertTrue(believed.toString(), !believed.stderr().contains("via.wrapper"));
+        assertTrue(believed.toString(), usedMajor(believed) >= 21);
+
+        // no release file: that java is asked for its version (the newest JDK's) and is used
+        DistHome.Result probed = run(Map.of("JAVA_HOME", noRelease.toString(), "PATH", jdk17.resolve("bin") + ":/usr/bin:/bin",
+                "JAVA_OPTS", "-XshowSettings:properties"), Set.of(), "-v");
+        assertEquals(probed.toString(), 0, probed.exitCode());
+        assertTrue(probed.toString(), probed.stderr().contains("via.wrapper = no-release"));
+    }
+
+    /** A JDK-like folder whose bin/java runs the newest JDK with -Dvia.wrapper=NAME. */
+    private static Path wrappedJdk(String name, String release) throws IOException {
+        Path home = dist.scratch().resolve(name);
+        Path java = home.resolve("bin/java");
+        Files.createDirectories(java.getParent());
+        Files.writeString(java, "#!/bin/sh\nexec " + newest.resolve("bin/java") + " -Dvia.wrapper=" + name + " \"$@\"\n");
+        assertTrue(java.toFile().setExecutable(true));
+        if (release != null) {
+            Files.writeString(home.resolve("release"), release);
+        }
+        return home;
+    }
+
+    @Test
     public void javaHomeThatDoesNotExistFallsThrough() throws Exception {
         assumeJdks();
         DistHome.Result r = run(Map.of("JAVA_HOME", dist.scratch().resolve("no-jdk-here").toString(),

@@ -33,6 +33,23 @@ final class ServerProcess {
         return new ServerProcess(pb.start());
     }
 
+    /** Like {@link #start(ProcessBuilder)}, with standard input kept open for {@link #type}. */
+    static ServerProcess startWithInput(ProcessBuilder pb) throws IOException {
+        pb.redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE);
+        return new ServerProcess(pb.start());
+    }
+
+    /** Writes a line to the server's standard input. */
+    void type(String line) throws IOException {
+        process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+    }
+
+    /** Closes the server's standard input (end of file). */
+    void closeInput() throws IOException {
+        process.getOutputStream().close();
+    }
+
     private void read() {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
