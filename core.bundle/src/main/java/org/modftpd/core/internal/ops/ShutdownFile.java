@@ -76,14 +76,28 @@ public record ShutdownFile(Instant shutdown, Instant deny, Instant disconnect, S
      */
     public String expand(String cwd, String serverAddress, String client, String user, String serverName) {
         ZoneId zone = ZoneId.systemDefault();
-        return message.replace("%s", CTIME.format(shutdown.atZone(zone)))
-                .replace("%r", CTIME.format(deny.atZone(zone)))
-                .replace("%d", CTIME.format(disconnect.atZone(zone)))
-                .replace("%C", cwd)
-                .replace("%L", serverAddress)
-                .replace("%R", client)
-                .replace("%T", CTIME.format(Instant.now().atZone(zone)))
-                .replace("%U", user)
-                .replace("%V", serverName);
+        StringBuilder out = new StringBuilder(message.length() + 64);
+        for (int i = 0; i < message.length(); i++) {
+            char c = message.charAt(i);
+            String value = c == '%' && i + 1 < message.length() ? switch (message.charAt(i + 1)) {
+                case 's' -> CTIME.format(shutdown.atZone(zone));
+                case 'r' -> CTIME.format(deny.atZone(zone));
+                case 'd' -> CTIME.format(disconnect.atZone(zone));
+                case 'C' -> cwd;
+                case 'L' -> serverAddress;
+                case 'R' -> client;
+                case 'T' -> CTIME.format(Instant.now().atZone(zone));
+                case 'U' -> user;
+                case 'V' -> serverName;
+                default -> null;
+            } : null;
+            if (value == null) {
+                out.append(c);
+            } else {
+                out.append(value); // values are not expanded again: a user named "%s" stays "%s"
+                i++;
+            }
+        }
+        return out.toString();
     }
 }

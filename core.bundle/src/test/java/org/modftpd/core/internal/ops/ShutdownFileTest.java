@@ -34,6 +34,23 @@ class ShutdownFileTest {
     }
 
     @Test
+    void everyCookieOnceAndValuesAreNotExpandedAgain() throws Exception {
+        Path file = dir.resolve("shutmsg");
+        Files.writeString(file, "2026 2 28 23 59 0 0100 0010\n"
+                + "s=%s r=%r d=%d C=%C L=%L R=%R U=%U V=%V 100% %x %\n");
+        ShutdownFile f = ShutdownFile.read(file).orElseThrow();
+        String expanded = f.expand("/pub/%V", "127.0.0.1", "192.0.2.7", "%s", "main %U");
+        assertEquals("s=Sat Feb 28 23:59:00 2026 r=Sat Feb 28 22:59:00 2026 d=Sat Feb 28 23:49:00 2026"
+                + " C=/pub/%V L=127.0.0.1 R=192.0.2.7 U=%s V=main %U 100% %x %", expanded);
+        Files.writeString(file, "2026 2 28 23 59 0\n%T\n");
+        LocalDateTime before = LocalDateTime.now().withNano(0);
+        String t = ShutdownFile.read(file).orElseThrow().expand("/", "", "", "", "");
+        LocalDateTime after = LocalDateTime.now();
+        LocalDateTime shown = LocalDateTime.parse(t, ShutdownFile.CTIME);
+        assertFalse(shown.isBefore(before) || shown.isAfter(after), t + " not between " + before + " and " + after);
+    }
+
+    @Test
     void withoutOffsetsEverythingHappensAtTheShutdownTime() throws Exception {
         Path file = dir.resolve("shutmsg");
         Files.writeString(file, "2026 1 2 3 4 5\n");
