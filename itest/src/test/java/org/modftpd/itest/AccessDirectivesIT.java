@@ -51,6 +51,37 @@ public class AccessDirectivesIT extends ServerTestSupport {
         assertTrue(log, log.contains(".ftpaccess:1: unknown configuration directive 'NoSuchDirective'"));
     }
 
+    /**
+     * .ftpaccess lookups are remembered within one command only: a file created (by the server's
+     * owner or by an upload in the same session) after the directory was visited, or removed again,
+     * counts from the next command on.
+     */
+    @Test
+    public void ftpaccessCreatedAfterTheDirectoryWasVisitedTakesEffect() throws Exception {
+        reconfigure("DefaultRoot ~\nAllowOverwrite on");
+        Path docs = home("alice").resolve("docs");
+        Files.createDirectories(docs.resolve("sub"));
+        Files.writeString(docs.resolve("sub/f.txt"), "file\n");
+        try (Ftp ftp = login("alice", Provision.ALICE_PASSWORD).binary().passive()) {
+            ftp.expect(250, "CWD docs");
+            assertEquals("file\n", new String(ftp.retrieve("sub/f.txt"), StandardCharsets.UTF_8));
+            ftp.store("sub/g.txt", "g\n".getBytes(StandardCharsets.UTF_8));
+            // created from outside, two levels up from the file
+            Files.writeString(docs.resolve(".ftpaccess"), "<Limit RETR>\n  DenyAll\n</Limit>\n");
+            assertEquals("sub/f.txt: Permission denied", ftp.expect(550, "RETR sub/f.txt").text());
+            ftp.store("sub/h.txt", "h\n".getBytes(StandardCharsets.UTF_8));
+            // uploaded by the session itself into a visited directory
+            ftp.store("sub/.ftpaccess", "<Limit STOR>\n  DenyAll\n</Limit>\n".getBytes(StandardCharsets.UTF_8));
+            assertEquals("sub/i.txt: Permission denied", ftp.expect(550, "STOR sub/i.txt").text());
+            // removed again: allowed from the next command on
+            Files.delete(docs.resolve(".ftpaccess"));
+            Files.delete(docs.resolve("sub/.ftpaccess"));
+            assertEquals("file\n", new String(ftp.retrieve("sub/f.txt"), StandardCharsets.UTF_8));
+            ftp.store("sub/i.txt", "i\n".getBytes(StandardCharsets.UTF_8));
+        }
+        assertEquals("i\n", Files.readString(docs.resolve("sub/i.txt")));
+    }
+
     @Test
     public void hideFilesAndFakeOwnership() throws Exception {
         reconfigure("DefaultRoot ~\nHideFiles \\.bak$\nDirFakeUser on nobody\nDirFakeGroup on nogroup\nDirFakeMode 0640");

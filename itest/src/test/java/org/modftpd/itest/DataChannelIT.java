@@ -151,13 +151,17 @@ public class DataChannelIT extends ServerTestSupport {
     @Test
     public void aborWhileTheServerWaitsForThePassiveConnection() throws Exception {
         try (ProtoControl c = alice(null)) {
-            for (String pasv : List.of("PASV", "EPSV")) {
-                assertTrue(c.command(pasv).code() / 100 == 2);
-                c.writeLine("RETR file.txt");
-                c.writeLine("ABOR");
-                assertReply("426 Transfer aborted. Data connection closed.", c.read());
-                assertReply("226 Abort successful", c.read());
-                c.expect("NOOP", 200, "NOOP command successful");
+            // ASCII is watched from the start; binary RETR only once it has to wait for the connection
+            for (String type : List.of("A", "I")) {
+                c.expect("TYPE " + type, 200);
+                for (String pasv : List.of("PASV", "EPSV")) {
+                    assertTrue(c.command(pasv).code() / 100 == 2);
+                    c.writeLine("RETR file.txt");
+                    c.writeLine("ABOR");
+                    assertReply("426 Transfer aborted. Data connection closed.", c.read());
+                    assertReply("226 Abort successful", c.read());
+                    c.expect("NOOP", 200, "NOOP command successful");
+                }
             }
             assertEquals(CONTENT, new String(c.retrieve(Mode.PASV, "RETR file.txt"), StandardCharsets.US_ASCII));
         }

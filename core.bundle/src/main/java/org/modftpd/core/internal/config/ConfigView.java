@@ -25,6 +25,11 @@ public final class ConfigView implements Config {
     @FunctionalInterface
     public interface FtpAccess {
         ContextNode read(Path directory);
+
+        /** Whether a path is a directory (following links); a reader may remember the answer for a command. */
+        default boolean isDirectory(Path path) {
+            return Files.isDirectory(path);
+        }
     }
 
     /**
@@ -185,7 +190,7 @@ public final class ConfigView implements Config {
     private List<Match> ftpAccess(Path realPath, List<ContextNode> staticChain) {
         Path root = paths.jailRoot();
         Path target = realPath.toAbsolutePath().normalize();
-        Path dir = Files.isDirectory(target) ? target : target.getParent();
+        Path dir = paths.ftpAccess().isDirectory(target) ? target : target.getParent();
         if (dir == null || !dir.startsWith(root)) {
             return List.of();
         }

@@ -5,9 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import org.modftpd.api.FileView;
 
@@ -99,21 +97,55 @@ public final class JailedFileView implements FileView {
     /** Makes a path absolute against {@code cwd} and removes {@code .}, {@code ..} and repeated slashes. */
     public static String normalize(String cwd, String clientPath) {
         String p = clientPath.startsWith("/") ? clientPath : cwd + "/" + clientPath;
-        Deque<String> parts = new ArrayDeque<>();
-        for (String c : p.split("/")) {
-            if (c.isEmpty() || c.equals(".")) {
-                continue;
+        if (isNormal(p)) {
+            return p;
+        }
+        StringBuilder out = new StringBuilder(p.length());
+        int n = p.length();
+        int i = 0;
+        while (i < n) {
+            int end = p.indexOf('/', i);
+            if (end < 0) {
+                end = n;
             }
-            if (c.equals("..")) {
-                parts.pollLast();
+            int len = end - i;
+            if (len == 0 || (len == 1 && p.charAt(i) == '.')) {
+                // empty or "."
+            } else if (len == 2 && p.charAt(i) == '.' && p.charAt(i + 1) == '.') {
+                int cut = out.lastIndexOf("/");
+                out.setLength(Math.max(cut, 0));
             } else {
-                parts.addLast(c);
+                out.append('/').append(p, i, end);
+            }
+            i = end + 1;
+        }
+        return out.isEmpty() ? "/" : out.toString();
+    }
+
+    /** Already absolute and normal: no empty, {@code .} or {@code ..} component, no trailing slash. */
+    private static boolean isNormal(String p) {
+        int n = p.length();
+        if (n == 0 || p.charAt(0) != '/') {
+            return false;
+        }
+        if (n == 1) {
+            return true;
+        }
+        if (p.charAt(n - 1) == '/') {
+            return false;
+        }
+        int start = 1;
+        for (int i = 1; i <= n; i++) {
+            if (i == n || p.charAt(i) == '/') {
+                int len = i - start;
+                if (len == 0 || (len == 1 && p.charAt(start) == '.')
+                        || (len == 2 && p.charAt(start) == '.' && p.charAt(start + 1) == '.')) {
+                    return false;
+                }
+                start = i + 1;
             }
         }
-        if (parts.isEmpty()) {
-            return "/";
-        }
-        return "/" + String.join("/", parts);
+        return true;
     }
 
     @Override
@@ -135,13 +167,14 @@ public final class JailedFileView implements FileView {
     }
 
     private Path walk(String virtual, boolean followLast, String clientPath) throws NoSuchFileException {
-        List<String> todo = new ArrayList<>(split(virtual));
-        List<String> done = new ArrayList<>();
+        List<String> todo = split(virtual);
+        List<String> done = new ArrayList<>(todo.size());
+        Path current = root;
         int links = 0;
         int i = 0;
         while (i < todo.size()) {
             String component = todo.get(i);
-            Path candidate = under(done).resolve(component);
+            Path candidate = current.resolve(component);
             boolean last = i == todo.size() - 1;
             if ((!last || followLast) && Files.isSymbolicLink(candidate)) {
                 if (++links > MAX_LINKS) {
@@ -156,31 +189,32 @@ public final class JailedFileView implements FileView {
                 String base = target.startsWith("/") ? "/" : "/" + String.join("/", done);
                 List<String> rest = todo.subList(i + 1, todo.size());
                 String rewritten = normalize(base, target) + (rest.isEmpty() ? "" : "/" + String.join("/", rest));
-                todo = new ArrayList<>(split(normalize("/", rewritten)));
+                todo = split(normalize("/", rewritten));
                 done.clear();
+                current = root;
                 i = 0;
                 continue;
             }
             done.add(component);
+            current = candidate;
             i++;
         }
-        return under(done);
-    }
-
-    private Path under(List<String> components) {
-        Path p = root;
-        for (String c : components) {
-            p = p.resolve(c);
-        }
-        return p;
+        return current;
     }
 
     private static List<String> split(String virtual) {
         List<String> parts = new ArrayList<>();
-        for (String c : virtual.split("/")) {
-            if (!c.isEmpty()) {
-                parts.add(c);
+        int n = virtual.length();
+        int i = 0;
+        while (i < n) {
+            int end = virtual.indexOf('/', i);
+            if (end < 0) {
+                end = n;
             }
+            if (end > i) {
+                parts.add(virtual.substring(i, end));
+            }
+            i = end + 1;
         }
         return parts;
     }

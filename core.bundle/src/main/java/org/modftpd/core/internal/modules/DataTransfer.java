@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.modftpd.api.Command;
 import org.modftpd.api.Command.Outcome;
 import org.modftpd.api.Transfer;
@@ -59,10 +60,20 @@ final class DataTransfer {
 
     static Outcome run(Command c, String argument, Path path, Transfer.Direction direction, long expected,
             String opening, Body body, Cleanup cleanup) {
+        return run(c, argument, path, direction, expected, opening, body, cleanup, false);
+    }
+
+    /**
+     * With {@code lazy}, the control channel and the stall timeout are watched only once the transfer
+     * would wait ({@link TransferControl#watch()}, called by the data connection setup and by
+     * bodies that try to finish without waiting first); other bodies are watched from the start.
+     */
+    static Outcome run(Command c, String argument, Path path, Transfer.Direction direction, long expected,
+            String opening, Body body, Cleanup cleanup, boolean lazy) {
         SessionImpl s = Support.session(c);
         String clientPath = s.files().absolute(argument);
         boolean ascii = s.ascii();
-        TransferControl t = s.beginTransfer(c.verb(), clientPath, expected);
+        TransferControl t = s.beginTransfer(c.verb(), clientPath, expected, lazy);
         long started = System.nanoTime();
         SocketChannel ch;
         try {
@@ -77,7 +88,8 @@ final class DataTransfer {
         }
         s.send(150, opening);
         s.transferHook(info(c, path, clientPath, direction, ascii, 0, started, false), true);
-        ScheduledFuture<?> stall = watchStall(s, t);
+        AtomicReference<ScheduledFuture<?>> stallTimer = new AtomicReference<>();
+        t.whenWatched(() -> stallTimer.set(watchStall(s, t)));
         boolean ok = false;
         try (ch) {
             body.run(ch, t);
@@ -102,6 +114,7 @@ final class DataTransfer {
                     : Failure.OTHER);
             return result;
         } finally {
+            ScheduledFuture<?> stall = stallTimer.get();
             if (stall != null) {
                 stall.cancel(false);
             }

@@ -6,7 +6,6 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
@@ -131,7 +130,7 @@ public final class DataChannel {
         if (listener != null) {
             control.attach(listener);
             try (listener) {
-                return accept(listener, allowForeign, timeoutMillis);
+                return accept(listener, allowForeign, timeoutMillis, control);
             }
         }
         if (target == null) {
@@ -139,6 +138,7 @@ public final class DataChannel {
             session.log().debug("Client has not sent previous PORT/EPRT command, defaulting to "
                     + Addresses.text(target.getAddress()) + ":" + target.getPort());
         }
+        control.watch();
         SocketChannel ch = SocketChannel.open(target.getAddress() instanceof Inet6Address
                 ? java.net.StandardProtocolFamily.INET6 : java.net.StandardProtocolFamily.INET);
         control.attach(ch);
@@ -156,18 +156,31 @@ public final class DataChannel {
         }
     }
 
-    private SocketChannel accept(ServerSocketChannel listener, boolean allowForeign, long timeoutMillis)
-            throws IOException {
-        listener.socket().setSoTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, timeoutMillis)));
+    private SocketChannel accept(ServerSocketChannel listener, boolean allowForeign, long timeoutMillis,
+            TransferControl control) throws IOException {
         InetAddress expected = SessionImpl.plain(session.remoteAddress().getAddress());
+        // the client usually connects right after the 227, so the connection is most often queued
+        // already: take it without waiting (and without watching the control channel yet)
+        listener.configureBlocking(false);
+        boolean blocking = false;
         while (true) {
-            Socket s;
-            try {
-                s = listener.socket().accept();
-            } catch (SocketTimeoutException e) {
-                throw new IOException("Connection timed out", e);
+            SocketChannel ch;
+            if (!blocking) {
+                ch = listener.accept();
+                if (ch == null) {
+                    control.watch();
+                    listener.configureBlocking(true);
+                    listener.socket().setSoTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, timeoutMillis)));
+                    blocking = true;
+                    continue;
+                }
+            } else {
+                try {
+                    ch = listener.socket().accept().getChannel();
+                } catch (SocketTimeoutException e) {
+                    throw new IOException("Connection timed out", e);
+                }
             }
-            SocketChannel ch = s.getChannel();
             InetAddress peer = SessionImpl.plain(((InetSocketAddress) ch.getRemoteAddress()).getAddress());
             if (allowForeign || peer.equals(expected)) {
                 tune(ch);

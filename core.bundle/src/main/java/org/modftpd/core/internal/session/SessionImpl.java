@@ -79,6 +79,8 @@ public final class SessionImpl implements Session, Dispatcher.Target {
     private volatile Configuration configuration;
     private volatile ServerConfig server;
     private volatile ConfigView view;
+    /** The .ftpaccess lookups of the running command (set at login). */
+    private CommandMemo memo;
     private volatile String connectionClass;
     private volatile Identity identity;
     private volatile FileView files = JailedFileView.none();
@@ -397,9 +399,16 @@ public final class SessionImpl implements Session, Dispatcher.Target {
         }
         currentCommand = verb.equals("PASS") ? "PASS (hidden)" : text;
         lastCommand = currentCommand;
+        CommandMemo m = memo;
+        if (m != null) {
+            m.begin();
+        }
         try {
             Dispatcher.dispatch(table, this, verb, arg);
         } finally {
+            if (m != null) {
+                m.end();
+            }
             currentCommand = "";
         }
     }
@@ -413,9 +422,20 @@ public final class SessionImpl implements Session, Dispatcher.Target {
 
     /** Opens the data connection for a transfer, sends the 150 line, and watches the control channel. */
     public TransferControl beginTransfer(String verb, String clientPath, long expectedBytes) {
+        return beginTransfer(verb, clientPath, expectedBytes, false);
+    }
+
+    /**
+     * Starts a transfer. With {@code lazy}, the control channel is watched only from the moment the
+     * transfer would wait ({@link TransferControl#watch()}); otherwise at once.
+     */
+    public TransferControl beginTransfer(String verb, String clientPath, long expectedBytes, boolean lazy) {
         TransferControl t = new TransferControl(verb, clientPath, expectedBytes);
         this.transfer = t;
-        input.transferStarted(new DuringTransferHandler(t));
+        t.whenWatched(() -> input.transferStarted(new DuringTransferHandler(t)));
+        if (!lazy) {
+            t.watch();
+        }
         return t;
     }
 
@@ -428,6 +448,9 @@ public final class SessionImpl implements Session, Dispatcher.Target {
         lastTransferNanos = System.nanoTime();
         bytesTransferred += t.bytes();
         if (info.direction() == Transfer.Direction.INCOMING) {
+            if (memo != null) {
+                memo.forget(); // the upload may have been a .ftpaccess
+            }
             dataIn += t.bytes();
         } else {
             dataOut += t.bytes();
@@ -586,8 +609,11 @@ public final class SessionImpl implements Session, Dispatcher.Target {
             String homeReal, java.util.function.UnaryOperator<String> homes) {
         this.identity = who;
         this.files = new JailedFileView(root, homeVirtual, cwd);
+        CommandMemo lookups = new CommandMemo(dir -> runtime.ftpAccess().read(dir, runtime.modules(),
+                problem -> log.warn(problem)));
         ConfigView.Paths paths = new ConfigView.Paths(homeReal, homes, anonymous == null ? null : root.toString(),
-                root, dir -> runtime.ftpAccess().read(dir, runtime.modules(), problem -> log.warn(problem)));
+                root, lookups);
+        this.memo = lookups;
         this.view = ConfigView.of(configuration, view.server(), anonymous, paths);
         this.loggedInNanos = System.nanoTime();
         this.lastTransferNanos = loggedInNanos;

@@ -3,6 +3,8 @@ package org.modftpd.core.internal.session;
 import java.io.IOException;
 import java.nio.channels.Channel;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The running transfer of a session: its progress, and a way to abort it from another thread. */
@@ -15,6 +17,8 @@ public final class TransferControl {
     private volatile boolean aborted;
     private volatile String abortReason;
     private volatile Channel channel;
+    private boolean watched;
+    private List<Runnable> onWatch;
 
     TransferControl(String command, String clientPath, long expectedBytes) {
         this.command = command;
@@ -45,6 +49,44 @@ public final class TransferControl {
 
     public long elapsedNanos() {
         return System.nanoTime() - startedNanos;
+    }
+
+    /**
+     * The transfer is about to wait (for the data connection, or for the network to take more
+     * bytes): from now on the control channel is read during it (ABOR, STAT, NOOP) and the stall
+     * timeout runs. A transfer that never waits (a small file that fits the socket buffer at once)
+     * finishes without either, as it would finish before the first poll of the control channel in
+     * ProFTPD. Called on the transferring thread; idempotent.
+     */
+    public void watch() {
+        if (watched) {
+            return;
+        }
+        watched = true;
+        List<Runnable> hooks = onWatch;
+        onWatch = null;
+        if (hooks != null) {
+            for (Runnable r : hooks) {
+                r.run();
+            }
+        }
+    }
+
+    /** Whether {@link #watch()} was called. */
+    public boolean watched() {
+        return watched;
+    }
+
+    /** Runs {@code r} when the transfer starts to be watched (at once when it already is). */
+    public void whenWatched(Runnable r) {
+        if (watched) {
+            r.run();
+            return;
+        }
+        if (onWatch == null) {
+            onWatch = new ArrayList<>(2);
+        }
+        onWatch.add(r);
     }
 
     void attach(Channel c) {

@@ -21,6 +21,30 @@ public final class Transfers {
             throws IOException {
         long position = offset;
         long size = file.size();
+        if (!control.watched() && position < size) {
+            // first without waiting: a small file fits the fresh connection's send buffer and is done
+            // here, with no thread watching the control channel; whatever does not fit is sent below,
+            // watched, as always
+            out.configureBlocking(false);
+            try {
+                while (position < size) {
+                    long n = file.transferTo(position, Math.min(SENDFILE_CHUNK, size - position), out);
+                    if (n <= 0) {
+                        break;
+                    }
+                    position += n;
+                    control.add(n);
+                }
+            } finally {
+                if (position < size && out.isOpen()) {
+                    out.configureBlocking(true);
+                }
+            }
+            if (position >= size) {
+                return position - offset;
+            }
+            control.watch();
+        }
         while (position < size) {
             long n = file.transferTo(position, Math.min(SENDFILE_CHUNK, size - position), out);
             if (n <= 0) {

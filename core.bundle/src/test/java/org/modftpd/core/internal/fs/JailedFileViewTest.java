@@ -48,6 +48,12 @@ class JailedFileViewTest {
         assertEquals("/x/y/z", JailedFileView.normalize("/a", "/x/./y//z/"));
         assertEquals("/a/b", JailedFileView.normalize("/a/b", ""));
         assertEquals("/", JailedFileView.normalize("/", ""));
+        assertEquals("/a/b/.../..x/.y", JailedFileView.normalize("/a", "b/.../..x/.y"));
+        assertEquals("/a/b", JailedFileView.normalize("/a/b/", "."));
+        assertEquals("/a", JailedFileView.normalize("//a//", ""));
+        assertEquals("/a b/c", JailedFileView.normalize("/", "a b/c"));
+        assertEquals("/", JailedFileView.normalize("/a", ".."));
+        assertEquals("/b", JailedFileView.normalize("/a", "/a/../b/."));
     }
 
     @Test

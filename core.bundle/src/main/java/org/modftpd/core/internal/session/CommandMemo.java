@@ -1,0 +1,88 @@
+package org.modftpd.core.internal.session;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.modftpd.core.internal.config.ConfigView;
+import org.modftpd.core.internal.config.ContextNode;
+
+/**
+ * The {@code .ftpaccess} lookups of one command, remembered while it runs. A command asks for the
+ * configuration of the same directories several times (the {@code <Limit>} check, the size limits,
+ * the filters ...), and each ask used to stat every {@code .ftpaccess} from the jail root down.
+ * ProFTPD builds a command's directory configuration once per command too, so a file created between
+ * two commands is seen by the second one, exactly as before; within a command the answer is
+ * stable. Only the session thread, inside {@link #begin()}/{@link #end()}, uses the memo; other
+ * threads (the control watcher answering STAT during a transfer) and code outside a command read
+ * the files directly. An upload can create a {@code .ftpaccess}, so {@link #forget()} drops what
+ * was remembered after one.
+ */
+final class CommandMemo implements ConfigView.FtpAccess {
+
+    private static final Object NONE = new Object();
+
+    private final ConfigView.FtpAccess files;
+    private final Map<Path, Object> nodes = new HashMap<>();
+    private final Map<Path, Boolean> directories = new HashMap<>();
+    private Thread owner;
+    private int depth;
+
+    CommandMemo(ConfigView.FtpAccess files) {
+        this.files = files;
+    }
+
+    /** A command starts on the calling (session) thread; nested commands (SITE) share the memo. */
+    void begin() {
+        if (depth++ == 0) {
+            owner = Thread.currentThread();
+        }
+    }
+
+    /** The command is done: nothing is remembered beyond it. */
+    void end() {
+        if (--depth == 0) {
+            owner = null;
+            forget();
+        }
+    }
+
+    /** Drops what was remembered (after the command changed files). */
+    void forget() {
+        if (owner == null || owner == Thread.currentThread()) {
+            nodes.clear();
+            directories.clear();
+        }
+    }
+
+    private boolean active() {
+        return owner != null && owner == Thread.currentThread();
+    }
+
+    @Override
+    public ContextNode read(Path directory) {
+        if (!active()) {
+            return files.read(directory);
+        }
+        Object known = nodes.get(directory);
+        if (known == null) {
+            ContextNode node = files.read(directory);
+            nodes.put(directory, node == null ? NONE : node);
+            return node;
+        }
+        return known == NONE ? null : (ContextNode) known;
+    }
+
+    @Override
+    public boolean isDirectory(Path path) {
+        if (!active()) {
+            return Files.isDirectory(path);
+        }
+        Boolean known = directories.get(path);
+        if (known == null) {
+            known = Files.isDirectory(path);
+            directories.put(path, known);
+        }
+        return known;
+    }
+}

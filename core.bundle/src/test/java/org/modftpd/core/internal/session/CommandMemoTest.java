@@ -1,0 +1,114 @@
+package org.modftpd.core.internal.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.modftpd.api.ContextKind;
+import org.modftpd.core.internal.config.ContextNode;
+import org.modftpd.core.internal.config.Location;
+
+class CommandMemoTest {
+
+    @TempDir
+    Path tmp;
+
+    /** A reader whose answers the test changes, counting how often it is asked. */
+    private final Map<Path, ContextNode> present = new HashMap<>();
+    private final AtomicInteger reads = new AtomicInteger();
+    private final CommandMemo memo = new CommandMemo(dir -> {
+        reads.incrementAndGet();
+        return present.get(dir);
+    });
+
+    private static ContextNode node() {
+        return new ContextNode.Builder(ContextKind.FTPACCESS, ".ftpaccess", List.of(), new Location("x", 1)).build();
+    }
+
+    @Test
+    void remembersWithinACommandOnly() {
+        Path dir = tmp.resolve("d");
+        memo.begin();
+        assertNull(memo.read(dir));
+        assertNull(memo.read(dir));
+        assertEquals(1, reads.get());
+        memo.end();
+        // a .ftpaccess that appears after the directory was visited counts for the next command
+        ContextNode n = node();
+        present.put(dir, n);
+        memo.begin();
+        assertSame(n, memo.read(dir));
+        assertSame(n, memo.read(dir));
+        assertEquals(2, reads.get());
+        memo.end();
+        present.remove(dir);
+        memo.begin();
+        assertNull(memo.read(dir));
+        memo.end();
+        assertEquals(3, reads.get());
+    }
+
+    @Test
+    void outsideACommandEveryLookupReads() {
+        Path dir = tmp.resolve("d");
+        memo.read(dir);
+        memo.read(dir);
+        assertEquals(2, reads.get());
+    }
+
+    @Test
+    void nestedCommandsShareTheMemoAndForgetDropsIt() {
+        Path dir = tmp.resolve("d");
+        memo.begin();
+        memo.read(dir);
+        memo.begin(); // SITE ... dispatching its subcommand
+        memo.read(dir);
+        memo.end();
+        memo.read(dir);
+        assertEquals(1, reads.get());
+        present.put(dir, node());
+        memo.forget(); // after an upload
+        assertSame(present.get(dir), memo.read(dir));
+        memo.end();
+        assertEquals(2, reads.get());
+    }
+
+    @Test
+    void otherThreadsAlwaysRead() throws Exception {
+        Path dir = tmp.resolve("d");
+        memo.begin();
+        memo.read(dir);
+        AtomicReference<ContextNode> seen = new AtomicReference<>(node());
+        present.put(dir, node());
+        Thread t = Thread.ofVirtual().start(() -> seen.set(memo.read(dir)));
+        t.join();
+        assertSame(present.get(dir), seen.get());
+        assertNull(memo.read(dir)); // the command itself keeps its first answer
+        memo.end();
+        assertEquals(2, reads.get());
+    }
+
+    @Test
+    void directoriesAreRememberedWithinACommand() throws Exception {
+        Path p = tmp.resolve("p");
+        memo.begin();
+        assertFalse(memo.isDirectory(p));
+        Files.createDirectory(p);
+        assertFalse(memo.isDirectory(p));
+        memo.end();
+        memo.begin();
+        assertTrue(memo.isDirectory(p));
+        memo.end();
+    }
+}
