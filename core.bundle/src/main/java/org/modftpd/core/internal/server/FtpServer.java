@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
@@ -93,11 +93,7 @@ public final class FtpServer implements ServerRuntime, Operations.Server {
     private final BufferPool buffers = new BufferPool(512 * 1024, 16);
     private final org.modftpd.core.internal.session.FtpAccessFiles ftpAccess =
             new org.modftpd.core.internal.session.FtpAccessFiles();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "modftpd-timer");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer = newTimer();
 
     private volatile ModuleTable table = ModuleTable.EMPTY;
     private volatile Configuration configuration;
@@ -115,6 +111,20 @@ public final class FtpServer implements ServerRuntime, Operations.Server {
     private final ShutdownFiles shutdownFiles = new ShutdownFiles();
     private ControlSocket controls;
     private ServiceRegistration<?> gogo;
+
+    /**
+     * One thread for the idle, login and stall timeouts. Cancelled tasks leave its queue at once:
+     * every transfer schedules a stall timeout (one hour by default) and cancels it when done.
+     */
+    static ScheduledExecutorService newTimer() {
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread thread = new Thread(r, "modftpd-timer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        t.setRemoveOnCancelPolicy(true);
+        return t;
+    }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
