@@ -40,6 +40,11 @@ public record FileInfo(int mode, int nlink, int uid, int gid, long size, long mt
 
     /** {@code drwxr-xr-x}, with setuid, setgid and sticky bits as ls shows them. */
     public String permissionString() {
+        return permissionString(mode);
+    }
+
+    /** {@code drwxr-xr-x} for a {@code st_mode}, with setuid, setgid and sticky bits as ls shows them. */
+    public static String permissionString(int mode) {
         char[] p = new char[10];
         p[0] = switch (mode & S_IFMT) {
             case S_IFDIR -> 'd';
