@@ -26,6 +26,15 @@ public record FileInfo(int mode, int nlink, int uid, int gid, long size, long mt
                 (Long) a.get("dev"), (Long) a.get("ino"));
     }
 
+    /**
+     * The name of a directory entry (its path's last component), without building a Path for it as
+     * {@code getFileName()} does.
+     */
+    public static String name(Path entry) {
+        String full = entry.toString();
+        return full.substring(full.lastIndexOf('/') + 1);
+    }
+
     public boolean isDirectory() {
         return (mode & S_IFMT) == S_IFDIR;
     }

@@ -330,7 +330,7 @@ public final class FactsModule implements FtpModule {
             // in the order readdir(3) gives, as ProFTPD does: each chunk goes out while the next is read
             try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
                 for (Path p : stream) {
-                    String name = p.getFileName().toString();
+                    String name = FileInfo.name(p);
                     if (hiding.hidden(p, name)) {
                         continue;
                     }

@@ -298,7 +298,7 @@ public final class LsModule implements FtpModule {
         Hiding.Rules hiding = Hiding.rules(s, s.config().forPath(dir));
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             for (Path p : stream) {
-                String name = p.getFileName().toString();
+                String name = FileInfo.name(p);
                 if (!all && name.startsWith(".") || hiding.hidden(p, name)) {
                     continue;
                 }
@@ -393,7 +393,7 @@ public final class LsModule implements FtpModule {
                             names.add("..");
                         }
                         for (Path p : stream) {
-                            names.add(p.getFileName().toString());
+                            names.add(FileInfo.name(p));
                         }
                         for (String name : names) {
                             Path p = real.resolve(name);
