@@ -26,6 +26,15 @@ public record FileInfo(int mode, int nlink, int uid, int gid, long size, long mt
                 (Long) a.get("dev"), (Long) a.get("ino"));
     }
 
+    /**
+     * The name of a directory entry (its path's last component), without building a Path for it as
+     * {@code getFileName()} does.
+     */
+    public static String name(Path entry) {
+        String full = entry.toString();
+        return full.substring(full.lastIndexOf('/') + 1);
+    }
+
     public boolean isDirectory() {
         return (mode & S_IFMT) == S_IFDIR;
     }
@@ -40,6 +49,11 @@ public record FileInfo(int mode, int nlink, int uid, int gid, long size, long mt
 
     /** {@code drwxr-xr-x}, with setuid, setgid and sticky bits as ls shows them. */
     public String permissionString() {
+        return permissionString(mode);
+    }
+
+    /** {@code drwxr-xr-x} for a {@code st_mode}, with setuid, setgid and sticky bits as ls shows them. */
+    public static String permissionString(int mode) {
         char[] p = new char[10];
         p[0] = switch (mode & S_IFMT) {
             case S_IFDIR -> 'd';

@@ -4,19 +4,27 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.util.Locale;
+import java.time.zone.ZoneRules;
 
-/** One {@code ls -l} line as ProFTPD's mod_ls writes it. */
+/**
+ * One {@code ls -l} line as ProFTPD's mod_ls writes it.
+ *
+ * <p>One instance serves one listing (one thread): it caches the last permission string, date and
+ * owner/group names, which in a directory are mostly the same from one entry to the next.
+ */
 public final class LongListing {
 
     private static final String[] MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
             "Nov", "Dec"};
     private static final long SIX_MONTHS_MILLIS = 180L * 86400 * 1000;
+    private static final String SPACES = "        ";
 
-    private final ZoneId zone;
+    private final ZoneRules rules;
+    /** The zone's offset in seconds when it has only one, else {@code Integer.MIN_VALUE}. */
+    private final int fixedOffset;
     private final long nowMillis;
     private final boolean numericIds;
     private final Names names = new Names();
@@ -24,9 +32,22 @@ public final class LongListing {
     private String fakeGroup;
     private int fakeMode = -1;
 
+    // the last entry's permissions and date, reused while they stay the same
+    private int lastMode = -1;
+    private String lastPermissions;
+    private long lastDateSecond = Long.MIN_VALUE;
+    private boolean lastDateOld;
+    private String lastDate;
+
     public LongListing(boolean gmt, boolean numericIds) {
-        this.zone = gmt ? ZoneOffset.UTC : ZoneId.systemDefault();
-        this.nowMillis = Instant.now().toEpochMilli();
+        this(gmt ? ZoneOffset.UTC : ZoneId.systemDefault(), Instant.now().toEpochMilli(), numericIds);
+    }
+
+    /** A listing in {@code zone} as seen at {@code nowMillis} (dates older than six months show the year). */
+    LongListing(ZoneId zone, long nowMillis, boolean numericIds) {
+        this.rules = zone.getRules();
+        this.fixedOffset = rules.isFixedOffset() ? rules.getOffset(Instant.EPOCH).getTotalSeconds() : Integer.MIN_VALUE;
+        this.nowMillis = nowMillis;
         this.numericIds = numericIds;
     }
 
@@ -48,20 +69,23 @@ public final class LongListing {
                 : numericIds ? Integer.toString(info.uid()) : names.user(info.uid(), path);
         String group = fakeGroup != null ? fakeGroup
                 : numericIds ? Integer.toString(info.gid()) : names.group(info.gid(), path);
-        FileInfo shown = info;
+        int mode = info.mode();
         if (fakeMode >= 0 && !info.isLink()) {
             int bits = info.isDirectory() ? fakeMode | ((fakeMode & 0444) >> 2) : fakeMode;
-            shown = new FileInfo((info.mode() & FileInfo.S_IFMT) | bits, info.nlink(), info.uid(), info.gid(),
-                    info.size(), info.mtimeMillis(), info.dev(), info.ino());
+            mode = (mode & FileInfo.S_IFMT) | bits;
         }
-        out.append(shown.permissionString()).append(' ');
-        pad(out, Integer.toString(info.nlink()), 3, false);
+        if (mode != lastMode || lastPermissions == null) {
+            lastPermissions = FileInfo.permissionString(mode);
+            lastMode = mode;
+        }
+        out.append(lastPermissions).append(' ');
+        padNumber(out, info.nlink(), 3);
         out.append(' ');
-        pad(out, owner, 8, true);
+        padRight(out, owner, 8);
         out.append(' ');
-        pad(out, group, 8, true);
+        padRight(out, group, 8);
         out.append(' ');
-        pad(out, Long.toString(info.size()), 8, false);
+        padNumber(out, info.size(), 8);
         out.append(' ');
         appendDate(out, info.mtimeMillis());
         out.append(' ').append(name);
@@ -75,27 +99,63 @@ public final class LongListing {
         out.append("\r\n");
     }
 
-    private void appendDate(StringBuilder out, long mtime) {
-        ZonedDateTime t = Instant.ofEpochMilli(mtime).atZone(zone);
-        out.append(MONTHS[t.getMonthValue() - 1]).append(' ');
-        pad(out, Integer.toString(t.getDayOfMonth()), 2, false);
-        out.append(' ');
-        if (nowMillis - mtime > SIX_MONTHS_MILLIS) {
-            pad(out, Integer.toString(t.getYear()), 5, false);
+    /** {@code Mon dd  yyyy} for dates older than six months, else {@code Mon dd HH:MM}. */
+    void appendDate(StringBuilder out, long mtime) {
+        long second = Math.floorDiv(mtime, 1000L);
+        boolean old = nowMillis - mtime > SIX_MONTHS_MILLIS;
+        if (second != lastDateSecond || old != lastDateOld || lastDate == null) {
+            lastDate = date(second, old);
+            lastDateSecond = second;
+            lastDateOld = old;
+        }
+        out.append(lastDate);
+    }
+
+    private String date(long second, boolean old) {
+        int offset = fixedOffset != Integer.MIN_VALUE ? fixedOffset
+                : rules.getOffset(Instant.ofEpochSecond(second)).getTotalSeconds();
+        long local = second + offset;
+        long day = Math.floorDiv(local, 86400L);
+        int secondOfDay = (int) Math.floorMod(local, 86400L);
+        LocalDate d = LocalDate.ofEpochDay(day);
+        StringBuilder b = new StringBuilder(12);
+        b.append(MONTHS[d.getMonthValue() - 1]).append(' ');
+        padNumber(b, d.getDayOfMonth(), 2);
+        b.append(' ');
+        if (old) {
+            padNumber(b, d.getYear(), 5);
         } else {
-            out.append(String.format(Locale.ROOT, "%02d:%02d", t.getHour(), t.getMinute()));
+            int hour = secondOfDay / 3600;
+            int minute = secondOfDay / 60 % 60;
+            b.append((char) ('0' + hour / 10)).append((char) ('0' + hour % 10)).append(':')
+                    .append((char) ('0' + minute / 10)).append((char) ('0' + minute % 10));
+        }
+        return b.toString();
+    }
+
+    /** A number right-aligned in {@code width} columns (wider numbers are written whole). */
+    static void padNumber(StringBuilder out, long n, int width) {
+        int len = n >= 0 ? digits(n) : Long.toString(n).length();
+        for (int i = len; i < width; i++) {
+            out.append(' ');
+        }
+        out.append(n);
+    }
+
+    /** A text left-aligned in {@code width} columns (longer texts are written whole). */
+    private static void padRight(StringBuilder out, String s, int width) {
+        out.append(s);
+        if (s.length() < width) {
+            out.append(SPACES, 0, width - s.length());
         }
     }
 
-    private static void pad(StringBuilder out, String s, int width, boolean left) {
-        if (left) {
-            out.append(s);
+    /** The number of decimal digits of a non-negative number. */
+    static int digits(long n) {
+        int d = 1;
+        for (long limit = 10; d < 19 && n >= limit; limit *= 10) {
+            d++;
         }
-        for (int i = s.length(); i < width; i++) {
-            out.append(' ');
-        }
-        if (!left) {
-            out.append(s);
-        }
+        return d;
     }
 }

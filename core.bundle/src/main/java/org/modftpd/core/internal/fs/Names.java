@@ -8,17 +8,30 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.util.HashMap;
 import java.util.Map;
 
-/** User and group names of file owners, looked up once per id for one listing. */
+/** User and group names of file owners, looked up once per id for one listing (one thread). */
 public final class Names {
     private final Map<Integer, String> users = new HashMap<>();
     private final Map<Integer, String> groups = new HashMap<>();
+    // the last id asked for: most entries of a directory share their owner and group
+    private int lastUid;
+    private String lastUser;
+    private int lastGid;
+    private String lastGroup;
 
     public String user(int uid, Path sample) {
-        return users.computeIfAbsent(uid, u -> lookup(sample, true, u));
+        if (lastUser == null || uid != lastUid) {
+            lastUser = users.computeIfAbsent(uid, u -> lookup(sample, true, u));
+            lastUid = uid;
+        }
+        return lastUser;
     }
 
     public String group(int gid, Path sample) {
-        return groups.computeIfAbsent(gid, g -> lookup(sample, false, g));
+        if (lastGroup == null || gid != lastGid) {
+            lastGroup = groups.computeIfAbsent(gid, g -> lookup(sample, false, g));
+            lastGid = gid;
+        }
+        return lastGroup;
     }
 
     private static String lookup(Path sample, boolean user, int id) {

@@ -112,44 +112,182 @@ public final class FactsModule implements FtpModule {
     /** One fact line: {@code fact=value;...; name}. */
     static String facts(SessionImpl s, Path path, String name, String type, FileInfo info, List<String> on) {
         StringBuilder b = new StringBuilder(160);
-        String user = s.identity().map(i -> i.name()).orElse("").replace(' ', '_');
-        String group = s.identity().map(i -> i.primaryGroupName()).orElse("").replace(' ', '_');
-        boolean dir = info.isDirectory();
-        for (String f : ALL_FACTS) {
-            if (!on.contains(f)) {
-                continue;
-            }
-            switch (f) {
-                case "modify" -> b.append("modify=").append(MODIFY.format(java.time.Instant.ofEpochMilli(
-                        info.mtimeMillis()))).append(';');
-                case "perm" -> b.append("perm=").append(perm(path, dir)).append(';');
-                case "size" -> {
-                    if (!dir) {
-                        b.append("size=").append(info.size()).append(';');
-                    }
-                }
-                case "type" -> b.append("type=").append(type).append(';');
-                case "unique" -> b.append("unique=").append(Long.toHexString(info.dev()).toUpperCase(Locale.ROOT))
-                        .append('U').append(Long.toHexString(info.ino()).toUpperCase(Locale.ROOT)).append(';');
-                case "UNIX.group" -> b.append("UNIX.group=").append(info.gid()).append(';');
-                case "UNIX.groupname" -> b.append("UNIX.groupname=").append(group).append(';');
-                case "UNIX.mode" -> b.append("UNIX.mode=0").append(Integer.toOctalString(info.mode() & 07777))
-                        .append(';');
-                case "UNIX.owner" -> b.append("UNIX.owner=").append(info.uid()).append(';');
-                case "UNIX.ownername" -> b.append("UNIX.ownername=").append(user).append(';');
-                default -> { }
-            }
-        }
-        return b.append(' ').append(name).toString();
+        new FactWriter(s, on).append(b, path, name, type, info);
+        return b.toString();
     }
 
-    private static String perm(Path p, boolean dir) {
+    /**
+     * Writes fact lines for one listing (one thread): the facts chosen and the session's names are looked
+     * up once, and the last entry's device and date are reused while they stay the same.
+     */
+    static final class FactWriter {
+        private final boolean modify;
+        private final boolean perm;
+        private final boolean size;
+        private final boolean type;
+        private final boolean unique;
+        private final boolean unixGroup;
+        private final boolean unixGroupname;
+        private final boolean unixMode;
+        private final boolean unixOwner;
+        private final boolean unixOwnername;
+        private final String user;
+        private final String group;
+        private long lastDev;
+        private String lastDevHex;
+        private long lastSecond;
+        private String lastModify;
+
+        FactWriter(SessionImpl s, List<String> on) {
+            this(s.identity().map(i -> i.name()).orElse(""), s.identity().map(i -> i.primaryGroupName()).orElse(""),
+                    on);
+        }
+
+        FactWriter(String user, String group, List<String> on) {
+            this.user = user.replace(' ', '_');
+            this.group = group.replace(' ', '_');
+            modify = on.contains("modify");
+            perm = on.contains("perm");
+            size = on.contains("size");
+            type = on.contains("type");
+            unique = on.contains("unique");
+            unixGroup = on.contains("UNIX.group");
+            unixGroupname = on.contains("UNIX.groupname");
+            unixMode = on.contains("UNIX.mode");
+            unixOwner = on.contains("UNIX.owner");
+            unixOwnername = on.contains("UNIX.ownername");
+        }
+
+        /** Appends {@code fact=value;...; name} (without line end), the facts in ALL_FACTS' order. */
+        void append(StringBuilder b, Path path, String name, String typeName, FileInfo info) {
+            boolean dir = info.isDirectory();
+            if (modify) {
+                b.append("modify=").append(modify(info.mtimeMillis())).append(';');
+            }
+            if (perm) {
+                b.append("perm=");
+                appendPerm(b, path, dir);
+                b.append(';');
+            }
+            if (size && !dir) {
+                b.append("size=").append(info.size()).append(';');
+            }
+            if (type) {
+                b.append("type=").append(typeName).append(';');
+            }
+            if (unique) {
+                if (lastDevHex == null || info.dev() != lastDev) {
+                    lastDevHex = Long.toHexString(info.dev()).toUpperCase(Locale.ROOT);
+                    lastDev = info.dev();
+                }
+                b.append("unique=").append(lastDevHex).append('U');
+                appendHex(b, info.ino());
+                b.append(';');
+            }
+            if (unixGroup) {
+                b.append("UNIX.group=").append(info.gid()).append(';');
+            }
+            if (unixGroupname) {
+                b.append("UNIX.groupname=").append(group).append(';');
+            }
+            if (unixMode) {
+                b.append("UNIX.mode=0");
+                appendOctal(b, info.mode() & 07777);
+                b.append(';');
+            }
+            if (unixOwner) {
+                b.append("UNIX.owner=").append(info.uid()).append(';');
+            }
+            if (unixOwnername) {
+                b.append("UNIX.ownername=").append(user).append(';');
+            }
+            b.append(' ').append(name);
+        }
+
+        /** {@code yyyyMMddHHmmss} in UTC. */
+        String modify(long millis) {
+            long second = Math.floorDiv(millis, 1000L);
+            if (lastModify == null || second != lastSecond) {
+                lastModify = modifyText(millis);
+                lastSecond = second;
+            }
+            return lastModify;
+        }
+    }
+
+    /** {@code yyyyMMddHHmmss} in UTC, as {@link #MODIFY} writes it. */
+    static String modifyText(long millis) {
+        long second = Math.floorDiv(millis, 1000L);
+        long day = Math.floorDiv(second, 86400L);
+        int secondOfDay = (int) Math.floorMod(second, 86400L);
+        java.time.LocalDate d = java.time.LocalDate.ofEpochDay(day);
+        int year = d.getYear();
+        if (year < 1 || year > 9999) {
+            // year-of-era, signs and widths as the formatter has them
+            return MODIFY.format(java.time.Instant.ofEpochMilli(millis));
+        }
+        char[] c = new char[14];
+        digits(c, 0, year, 4);
+        digits(c, 4, d.getMonthValue(), 2);
+        digits(c, 6, d.getDayOfMonth(), 2);
+        digits(c, 8, secondOfDay / 3600, 2);
+        digits(c, 10, secondOfDay / 60 % 60, 2);
+        digits(c, 12, secondOfDay % 60, 2);
+        return new String(c);
+    }
+
+    private static void digits(char[] c, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            c[i] = (char) ('0' + value % 10);
+            value /= 10;
+        }
+    }
+
+    /** Upper-case hexadecimal of the unsigned value, as {@code Long.toHexString(v).toUpperCase()}. */
+    static void appendHex(StringBuilder b, long v) {
+        int shift = 60;
+        while (shift > 0 && (v >>> shift & 0xF) == 0) {
+            shift -= 4;
+        }
+        for (; shift >= 0; shift -= 4) {
+            b.append("0123456789ABCDEF".charAt((int) (v >>> shift & 0xF)));
+        }
+    }
+
+    /** Octal of a non-negative value, as {@code Integer.toOctalString(v)}. */
+    static void appendOctal(StringBuilder b, int v) {
+        int shift = 30;
+        while (shift > 0 && (v >>> shift & 07) == 0) {
+            shift -= 3;
+        }
+        for (; shift >= 0; shift -= 3) {
+            b.append((char) ('0' + (v >>> shift & 07)));
+        }
+    }
+
+    /** The perm fact: what the server process may do with the file, asked with access(2). */
+    private static void appendPerm(StringBuilder b, Path p, boolean dir) {
         boolean r = Files.isReadable(p);
         boolean w = Files.isWritable(p);
         if (dir) {
-            return (r ? "fl" : "") + (w ? "cdmp" : "") + (Files.isExecutable(p) ? "e" : "");
+            if (r) {
+                b.append("fl");
+            }
+            if (w) {
+                b.append("cdmp");
+            }
+            if (Files.isExecutable(p)) {
+                b.append('e');
+            }
+            return;
         }
-        return (r ? "a" : "") + "dfr" + (w ? "w" : "");
+        if (r) {
+            b.append('a');
+        }
+        b.append("dfr");
+        if (w) {
+            b.append('w');
+        }
     }
 
     private static String type(FileInfo info) {
@@ -180,14 +318,20 @@ public final class FactsModule implements FtpModule {
         boolean links = s.configFor(dir).value(CoreDirectives.SHOW_SYMLINKS);
         JailedFileView jail = (JailedFileView) s.files();
         return DataTransfer.run(c, shown, dir, Transfer.Direction.OUTGOING, -1, opening, (data, t) -> {
-            StringBuilder out = new StringBuilder(8192);
-            out.append(facts(s, dir, ".", "cdir", FileInfo.read(dir, true), on)).append("\r\n");
+            FactWriter facts = new FactWriter(s, on);
+            StringBuilder out = new StringBuilder(CHUNK + 512);
+            facts.append(out, dir, ".", "cdir", FileInfo.read(dir, true));
+            out.append("\r\n");
             Path parent = dir.equals(s.files().root()) ? dir : dir.resolve("..");
-            out.append(facts(s, parent, "..", "pdir", FileInfo.read(parent, true), on)).append("\r\n");
-            var dirView = s.config().forPath(dir);
+            facts.append(out, parent, "..", "pdir", FileInfo.read(parent, true));
+            out.append("\r\n");
+            Hiding.Rules hiding = Hiding.rules(s, s.config().forPath(dir));
+            long sent = 0;
+            // in the order readdir(3) gives, as ProFTPD does: each chunk goes out while the next is read
             try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
                 for (Path p : stream) {
-                    if (Hiding.hidden(s, dirView, p, p.getFileName().toString())) {
+                    String name = FileInfo.name(p);
+                    if (hiding.hidden(p, name)) {
                         continue;
                     }
                     FileInfo info;
@@ -198,11 +342,29 @@ public final class FactsModule implements FtpModule {
                     } catch (NoSuchFileException gone) {
                         continue;
                     }
-                    out.append(facts(s, real, p.getFileName().toString(), type(info), info, on)).append("\r\n");
+                    facts.append(out, real, name, type(info), info);
+                    out.append("\r\n");
+                    if (out.length() >= CHUNK) {
+                        sent += send(out, data, t);
+                    }
                 }
             }
-            return Transfers.sendBytes(out.toString().getBytes(StandardCharsets.UTF_8), data, t);
+            return sent + send(out, data, t);
         }, aborted -> { });
+    }
+
+    /** How much of a listing is written before it is sent (characters). */
+    private static final int CHUNK = 32 * 1024;
+
+    /** Sends what {@code out} holds, and empties it. */
+    private static long send(StringBuilder out, java.nio.channels.SocketChannel data,
+            org.modftpd.core.internal.session.TransferControl t) throws IOException {
+        if (out.isEmpty()) {
+            return 0;
+        }
+        byte[] bytes = out.toString().getBytes(StandardCharsets.UTF_8);
+        out.setLength(0);
+        return Transfers.sendBytes(bytes, data, t);
     }
 
     private Outcome mlst(Command c) throws FtpReplyException {

@@ -25,35 +25,80 @@ final class Hiding {
 
     /** Whether an entry of a directory is hidden from this session. */
     static boolean hidden(SessionImpl s, ConfigView dirView, Path entry, String name) {
+        return rules(s, dirView).hidden(entry, name);
+    }
+
+    /**
+     * The hiding rules of one directory for this session, looked up once for all its entries
+     * (HideFiles' scope, HideUser, HideGroup and HideNoAccess do not change from entry to entry).
+     */
+    static Rules rules(SessionImpl s, ConfigView dirView) {
         Optional<AccessDirectives.Hide> hide = dirView.get(AccessDirectives.HIDE_FILES);
-        if (hide.isPresent() && hide.get().regex().matches(name) && applies(s, hide.get())) {
-            return true;
+        AccessDirectives.Regex files = hide.isPresent() && applies(s, hide.get()) ? hide.get().regex() : null;
+        AccessDirectives.Name user = dirView.get(AccessDirectives.HIDE_USER).orElse(null);
+        AccessDirectives.Name group = dirView.get(AccessDirectives.HIDE_GROUP).orElse(null);
+        boolean noAccess = dirView.value(AccessDirectives.HIDE_NO_ACCESS);
+        if (files == null && user == null && group == null && !noAccess) {
+            return Rules.NONE;
         }
-        Optional<AccessDirectives.Name> hideUser = dirView.get(AccessDirectives.HIDE_USER);
-        Optional<AccessDirectives.Name> hideGroup = dirView.get(AccessDirectives.HIDE_GROUP);
-        if (hideUser.isPresent() || hideGroup.isPresent()) {
-            try {
-                PosixFileAttributes a = Files.readAttributes(entry, PosixFileAttributes.class,
-                        LinkOption.NOFOLLOW_LINKS);
-                if (hideUser.isPresent() && a.owner().getName().equals(hideUser.get().name()) != hideUser.get().negated()) {
-                    return true;
-                }
-                if (hideGroup.isPresent()
-                        && a.group().getName().equals(hideGroup.get().name()) != hideGroup.get().negated()) {
-                    return true;
-                }
-            } catch (IOException | UnsupportedOperationException e) {
+        return new Rules(s, files, user, group, noAccess);
+    }
+
+    /** What {@link #rules} found: {@link #hidden} answers for one entry. */
+    static final class Rules {
+        static final Rules NONE = new Rules(null, null, null, null, false);
+
+        private final SessionImpl session;
+        private final AccessDirectives.Regex files;
+        private final AccessDirectives.Name user;
+        private final AccessDirectives.Name group;
+        private final boolean noAccess;
+
+        private Rules(SessionImpl session, AccessDirectives.Regex files, AccessDirectives.Name user, AccessDirectives.Name group,
+                boolean noAccess) {
+            this.session = session;
+            this.files = files;
+            this.user = user;
+            this.group = group;
+            this.noAccess = noAccess;
+        }
+
+        /** Whether nothing is ever hidden. */
+        boolean none() {
+            return this == NONE;
+        }
+
+        boolean hidden(Path entry, String name) {
+            if (this == NONE) {
                 return false;
             }
-        }
-        if (dirView.value(AccessDirectives.HIDE_NO_ACCESS)) {
-            boolean dir = Files.isDirectory(entry);
-            if (!Files.isReadable(entry) || dir && !Files.isExecutable(entry)) {
+            if (files != null && files.matches(name)) {
                 return true;
             }
-            return !Access.allowed(s.config(), entry, dir ? "CWD" : "RETR", dir ? "DIRS" : "READ", Support.who(s));
+            if (user != null || group != null) {
+                try {
+                    PosixFileAttributes a = Files.readAttributes(entry, PosixFileAttributes.class,
+                            LinkOption.NOFOLLOW_LINKS);
+                    if (user != null && a.owner().getName().equals(user.name()) != user.negated()) {
+                        return true;
+                    }
+                    if (group != null && a.group().getName().equals(group.name()) != group.negated()) {
+                        return true;
+                    }
+                } catch (IOException | UnsupportedOperationException e) {
+                    return false;
+                }
+            }
+            if (noAccess) {
+                boolean dir = Files.isDirectory(entry);
+                if (!Files.isReadable(entry) || dir && !Files.isExecutable(entry)) {
+                    return true;
+                }
+                return !Access.allowed(session.config(), entry, dir ? "CWD" : "RETR", dir ? "DIRS" : "READ",
+                        Support.who(session));
+            }
+            return false;
         }
-        return false;
     }
 
     private static boolean applies(SessionImpl s, AccessDirectives.Hide hide) {

@@ -3,6 +3,7 @@ package org.modftpd.core.internal.modules;
 import static org.modftpd.core.internal.modules.Support.session;
 
 import java.io.IOException;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
@@ -26,6 +27,7 @@ import org.modftpd.core.internal.fs.JailedFileView;
 import org.modftpd.core.internal.fs.LongListing;
 import org.modftpd.core.internal.session.SessionImpl;
 import org.modftpd.core.internal.session.Status;
+import org.modftpd.core.internal.session.TransferControl;
 import org.modftpd.core.internal.session.Transfers;
 import org.modftpd.spi.CommandSpec;
 import org.modftpd.spi.CommandSpec.CommandClass;
@@ -116,8 +118,9 @@ public final class LsModule implements FtpModule {
         boolean gmt = s.configFor(target).value(CoreDirectives.TIMES_GMT);
         boolean links = s.configFor(target).value(CoreDirectives.SHOW_SYMLINKS) && !r.has('L');
         return DataTransfer.run(c, shown, target, Transfer.Direction.OUTGOING, -1, opening, (data, t) -> {
-            byte[] text = longListing(s, r, shown, target, gmt, links).getBytes(StandardCharsets.UTF_8);
-            return Transfers.sendBytes(text, data, t);
+            Sink out = new Sink(data, t);
+            longListing(out, s, r, shown, target, gmt, links);
+            return out.finish();
         }, aborted -> { });
     }
 
@@ -151,10 +154,49 @@ public final class LsModule implements FtpModule {
         return f.name();
     }
 
-    private String longListing(SessionImpl s, Request r, String shown, Path target, boolean gmt, boolean links)
-            throws IOException {
+    /**
+     * Where a listing is written: a buffer, sent to the data connection in chunks once {@link #streaming}
+     * (only while nothing later can fail, so a failing listing still sends nothing, as before).
+     */
+    private static final class Sink {
+        private static final int CHUNK = 32 * 1024;
+        final StringBuilder out = new StringBuilder(CHUNK + 512);
+        private final SocketChannel data;
+        private final TransferControl control;
+        private boolean streaming;
+        private long sent;
+
+        Sink(SocketChannel data, TransferControl control) {
+            this.data = data;
+            this.control = control;
+        }
+
+        /** Called after each line: sends a full chunk when streaming. */
+        void line() throws IOException {
+            if (streaming && out.length() >= CHUNK) {
+                flush();
+            }
+        }
+
+        long finish() throws IOException {
+            flush();
+            return sent;
+        }
+
+        private void flush() throws IOException {
+            if (data == null || out.isEmpty()) {
+                return;
+            }
+            byte[] bytes = out.toString().getBytes(StandardCharsets.UTF_8);
+            out.setLength(0);
+            sent += Transfers.sendBytes(bytes, data, control);
+        }
+    }
+
+    private void longListing(Sink sink, SessionImpl s, Request r, String shown, Path target, boolean gmt,
+            boolean links) throws IOException {
         LongListing ls = listing(s, target, gmt, r.has('n'));
-        StringBuilder out = new StringBuilder(4096);
+        StringBuilder out = sink.out;
         List<Path> matches = glob(s, shown, target);
         if (matches == null) {
             Stat st;
@@ -164,11 +206,13 @@ public final class LsModule implements FtpModule {
                 throw new DataTransfer.Missing(shown);
             }
             if (st.info().isDirectory() && !r.has('d')) {
-                listDirectory(out, ls, s, r, st.path(), "", links, new HashSet<>());
+                // one directory's lines are written once it has been read: nothing can fail after that
+                sink.streaming = sink.data != null && !r.has('R');
+                listDirectory(sink, ls, s, r, st.path(), "", links, new HashSet<>());
             } else {
                 ls.append(out, st.path(), shown, st.info(), links);
             }
-            return out.toString();
+            return;
         }
         for (Path m : matches) {
             Stat st = stat(s, m, !links);
@@ -182,10 +226,9 @@ public final class LsModule implements FtpModule {
                 if (matches.size() > 1) {
                     out.append("\r\n").append(m.getFileName()).append(":\r\n");
                 }
-                listDirectory(out, ls, s, r, st.path(), "", links, new HashSet<>());
+                listDirectory(sink, ls, s, r, st.path(), "", links, new HashSet<>());
             }
         }
-        return out.toString();
     }
 
     /** A file's details and the path to open it by. */
@@ -210,8 +253,9 @@ public final class LsModule implements FtpModule {
         }
     }
 
-    private void listDirectory(StringBuilder out, LongListing ls, SessionImpl s, Request r, Path dir, String prefix,
+    private void listDirectory(Sink sink, LongListing ls, SessionImpl s, Request r, Path dir, String prefix,
             boolean links, Set<String> listed) throws IOException {
+        StringBuilder out = sink.out;
         listed.add(id(FileInfo.read(dir, false)));
         List<Entry> entries = entries(s, dir, r, links);
         if (r.has('a')) {
@@ -226,6 +270,7 @@ public final class LsModule implements FtpModule {
             } else {
                 ls.append(out, e.path(), e.name(), e.info(), links);
             }
+            sink.line();
         }
         if (r.has('R')) {
             for (Entry e : entries) {
@@ -234,7 +279,7 @@ public final class LsModule implements FtpModule {
                     // (a directory reached again through a followed link is listed once, as ls -R does)
                     String sub = prefix.isEmpty() ? e.name() : prefix + "/" + e.name();
                     out.append("\r\n").append(sub).append(":\r\n");
-                    listDirectory(out, ls, s, r, e.path(), sub, links, listed);
+                    listDirectory(sink, ls, s, r, e.path(), sub, links, listed);
                 }
             }
         }
@@ -250,16 +295,20 @@ public final class LsModule implements FtpModule {
     private static List<Entry> entries(SessionImpl s, Path dir, Request r, boolean links) throws IOException {
         boolean all = r.has('a') || r.has('A');
         List<Entry> entries = new ArrayList<>();
-        var dirView = s.config().forPath(dir);
+        Hiding.Rules hiding = Hiding.rules(s, s.config().forPath(dir));
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             for (Path p : stream) {
-                String name = p.getFileName().toString();
-                if (!all && name.startsWith(".") || Hiding.hidden(s, dirView, p, name)) {
+                String name = FileInfo.name(p);
+                if (!all && name.startsWith(".") || hiding.hidden(p, name)) {
                     continue;
                 }
                 try {
-                    Stat st = stat(s, p, !links);
-                    entries.add(new Entry(st.path(), name, st.info()));
+                    if (links) {
+                        entries.add(new Entry(p, name, FileInfo.read(p, false)));
+                    } else {
+                        Stat st = stat(s, p, true);
+                        entries.add(new Entry(st.path(), name, st.info()));
+                    }
                 } catch (NoSuchFileException gone) {
                     // removed while listing, or a dangling link being followed
                 }
@@ -335,7 +384,7 @@ public final class LsModule implements FtpModule {
                         : JailedFileView.normalize("/", r.path()).substring(1).isEmpty() ? "/"
                         : stripSlash(r.path());
                 if (Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
-                    var dirView = s.config().forPath(target);
+                    Hiding.Rules hiding = Hiding.rules(s, s.config().forPath(target));
                     try (DirectoryStream<Path> stream = Files.newDirectoryStream(real)) {
                         List<String> names = new ArrayList<>();
                         if (r.has('a')) {
@@ -344,12 +393,12 @@ public final class LsModule implements FtpModule {
                             names.add("..");
                         }
                         for (Path p : stream) {
-                            names.add(p.getFileName().toString());
+                            names.add(FileInfo.name(p));
                         }
                         for (String name : names) {
                             Path p = real.resolve(name);
                             if (!all && name.startsWith(".") || !name.equals(".") && !name.equals("..")
-                                    && Hiding.hidden(s, dirView, p, name)) {
+                                    && hiding.hidden(p, name)) {
                                 continue;
                             }
                             if (Files.isSymbolicLink(p) && !existsInJail(s, p)) {
@@ -409,11 +458,12 @@ public final class LsModule implements FtpModule {
         try {
             Stat st = stat(s, target, !links);
             LongListing ls = listing(s, target, gmt, false);
-            StringBuilder out = new StringBuilder();
+            Sink sink = new Sink(null, null);
+            StringBuilder out = sink.out;
             int code;
             if (st.info().isDirectory()) {
                 code = 212;
-                listDirectory(out, ls, s, new Request("al", ""), st.path(), "", links, new HashSet<>());
+                listDirectory(sink, ls, s, new Request("al", ""), st.path(), "", links, new HashSet<>());
             } else {
                 code = 213;
                 ls.append(out, st.path(), shown, st.info(), links);
