@@ -154,6 +154,24 @@ public class LauncherJdkDiscoveryIT {
         assertTrue(probed.toString(), probed.stderr().contains("via.wrapper = no-release"));
     }
 
+    @Test
+    public void aJdk25LaunchUsesTheAotCacheMadeByTheBuild() throws Exception {
+        assumeJdks();
+        Assume.assumeTrue("a JDK 25 or newer under /usr/lib/jvm", major(newest) >= 25);
+        assertTrue("the build made lib/modftpd.aot", Files.isRegularFile(dist.path("lib/modftpd.aot")));
+        Map<String, String> env = Map.of("JAVA_HOME", newest.toString(), "JAVA_OPTS", "-Xlog:class+load");
+
+        DistHome.Result cached = run(env, Set.of(), "-v");
+        assertEquals(cached.toString(), 0, cached.exitCode());
+        assertTrue(cached.toString(), cached.stdout().contains("org.modftpd.launcher.Main source: shared objects file"));
+
+        // class-sharing options of the operator's own replace the cache instead of clashing with it
+        DistHome.Result own = run(Map.of("JAVA_HOME", newest.toString(), "JAVA_OPTS", "-Xshare:off -Xlog:class+load"),
+                Set.of(), "-v");
+        assertEquals(own.toString(), 0, own.exitCode());
+        assertTrue(own.toString(), own.stdout().contains("org.modftpd.launcher.Main source: file:"));
+    }
+
     /** A JDK-like folder whose bin/java runs the newest JDK with -Dvia.wrapper=NAME. */
     private static Path wrappedJdk(String name, String release) throws IOException {
         Path home = dist.scratch().resolve(name);
