@@ -28,7 +28,9 @@ public class ReaderIT extends ServerTestSupport {
 
     private static final int IAC = 0xFF;
     private static final int WILL = 0xFB;
+    private static final int WONT = 0xFC;
     private static final int DO = 0xFD;
+    private static final int DONT = 0xFE;
     private static final int SB = 0xFA;
     private static final int SE = 0xF0;
     private static final int IP = 0xF4;
@@ -87,6 +89,11 @@ public class ReaderIT extends ServerTestSupport {
     public void telnetSequencesAreRemovedFromCommands() throws Exception {
         try (ProtoControl c = alice()) {
             c.write(bytes(IAC, WILL, 1, "NO", IAC, DO, 3, "OP", IAC, IP, "\r\n"));
+            // every option is refused, as ProFTPD does: DONT for WILL/WONT, WONT for DO/DONT
+            assertArrayEquals(bytes(IAC, DONT, 1, IAC, WONT, 3), c.readBytes(6));
+            assertReply("200 NOOP command successful", c.read());
+            c.write(bytes(IAC, WONT, 24, IAC, DONT, 31, "NOOP\r\n"));
+            assertArrayEquals(bytes(IAC, DONT, 24, IAC, WONT, 31), c.readBytes(6));
             assertReply("200 NOOP command successful", c.read());
             c.write(bytes(IAC, SB, 24, 0, "xterm", IAC, SE, "CWD s", IAC, DM, "ub\r\n"));
             assertReply("250 CWD command successful", c.read());

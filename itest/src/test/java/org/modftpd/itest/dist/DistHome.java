@@ -207,20 +207,22 @@ final class DistHome implements AutoCloseable {
 
     /** Starts {@code bin/modftpd args} (meant with -n) and keeps it until {@link #close()}. */
     ServerProcess start(String... args) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(home.resolve("bin/modftpd").toString());
-        command.addAll(Arrays.asList(args));
-        ServerProcess sp = ServerProcess.start(new ProcessBuilder(command).directory(root.toFile()));
-        started.add(sp);
-        return sp;
+        return keep(ServerProcess.start(launch(args)));
     }
 
     /** Starts {@code bin/modftpd args} with its standard input open to the test (for --shell). */
     ServerProcess startWithInput(String... args) throws IOException {
+        return keep(ServerProcess.startWithInput(launch(args)));
+    }
+
+    private ProcessBuilder launch(String... args) {
         List<String> command = new ArrayList<>();
         command.add(home.resolve("bin/modftpd").toString());
         command.addAll(Arrays.asList(args));
-        ServerProcess sp = ServerProcess.startWithInput(new ProcessBuilder(command).directory(root.toFile()));
+        return new ProcessBuilder(command).directory(root.toFile());
+    }
+
+    private ServerProcess keep(ServerProcess sp) {
         started.add(sp);
         return sp;
     }

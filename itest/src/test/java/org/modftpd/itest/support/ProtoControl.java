@@ -144,6 +144,15 @@ public final class ProtoControl implements AutoCloseable {
         return new Reply(code, lines);
     }
 
+    /** Exactly {@code n} raw bytes (for what is not a reply line, like Telnet negotiation). */
+    public byte[] readBytes(int n) throws IOException {
+        byte[] bytes = in.readNBytes(n);
+        if (bytes.length < n) {
+            throw new IOException("connection closed after " + bytes.length + " of " + n + " bytes");
+        }
+        return bytes;
+    }
+
     /** One line without its CRLF (UTF-8), or null at end of stream. Fails if a line lacks the CR. */
     public String readLine() throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();

@@ -36,9 +36,22 @@ public final class CommandLineReader {
     private volatile int maxLength;
     private volatile long bytesRead;
 
+    /** Where Telnet option negotiations ({@code IAC WILL/WONT/DO/DONT x}) are answered. */
+    @FunctionalInterface
+    public interface TelnetOptions {
+        void negotiate(int verb, int option) throws IOException;
+    }
+
+    private final TelnetOptions options;
+
     public CommandLineReader(InputStream in, int maxLength) {
+        this(in, maxLength, (verb, option) -> { });
+    }
+
+    public CommandLineReader(InputStream in, int maxLength, TelnetOptions options) {
         this.in = in;
         this.maxLength = maxLength;
+        this.options = options;
     }
 
     /** Applies a new CommandBufferSize to the lines still to come. */
@@ -71,9 +84,11 @@ public final class CommandLineReader {
                 if (cmd == IAC) {
                     tooLong |= append(IAC);
                 } else if (cmd >= WILL && cmd <= DONT) {
-                    if (next() < 0) {
+                    int option = next();
+                    if (option < 0) {
                         return null;
                     }
+                    options.negotiate(cmd, option);
                 } else if (cmd == SB) {
                     if (!skipSubnegotiation()) {
                         return null;

@@ -52,6 +52,24 @@ public final class ReplyWriter {
         }
     }
 
+    /**
+     * Answers a Telnet option negotiation as ProFTPD does, refusing every option: {@code IAC DONT x}
+     * to {@code WILL}/{@code WONT x}, {@code IAC WONT x} to {@code DO}/{@code DONT x}. Never inside
+     * a reply.
+     */
+    public void refuseTelnetOption(int verb, int option) throws IOException {
+        int answer = verb == 0xFB || verb == 0xFC ? 0xFE : 0xFC;
+        byte[] bytes = {(byte) 0xFF, (byte) answer, (byte) option};
+        lock.lock();
+        try {
+            out.write(bytes);
+            out.flush();
+            bytesWritten += bytes.length;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Bytes written to the connection so far. */
     public long bytesWritten() {
         return bytesWritten;

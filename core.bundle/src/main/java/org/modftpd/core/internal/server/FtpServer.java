@@ -304,14 +304,16 @@ public final class FtpServer implements ServerRuntime, Operations.Server {
         if (takeover) {
             takeOver(built);
         }
+        // logged before "running" is published: whoever waits for that (the pid file of a detached
+        // start, bin/modftpd returning) finds the line in the log already
+        log.log(Level.NOTICE, "modftpd " + version + " (" + built.origin() + ") listening on "
+                + listeners.bound().stream().map(Listeners::describe).toList());
         synchronized (lock) {
             controls(built);
             state = "running";
             problems = List.of();
             publish();
         }
-        log.log(Level.NOTICE, "modftpd " + version + " (" + built.origin() + ") listening on "
-                + listeners.bound().stream().map(Listeners::describe).toList());
     }
 
     private static boolean inetd(Configuration c) {

@@ -273,7 +273,8 @@ public final class SessionImpl implements Session, Dispatcher.Target {
             }
             view = ConfigView.of(configuration, server.node(), null, ConfigView.Paths.NONE);
             writer.rfc2228(view.value(CoreDirectives.MULTILINE_RFC2228));
-            input = new ControlInput(new CommandLineReader(in, commandBufferSize()), "ftp-" + id);
+            input = new ControlInput(new CommandLineReader(in, commandBufferSize(), writer::refuseTelnetOption),
+                    "ftp-" + id);
             if (view.value(CoreDirectives.USE_REVERSE_DNS)) {
                 remoteHostName = reverseLookup(remote.getAddress());
             }

@@ -113,6 +113,18 @@ class CommandLineReaderTest {
 
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
+    void optionNegotiationsAreHandedOnInOrder(boolean trickle) throws IOException {
+        byte[] b = bytes("N", IAC, WILL, 1, "O", IAC, WONT, 3, "OP\r\n", IAC, DO, 24, "SY", IAC, DONT, 31, "ST\r\n",
+                IAC, IAC, IAC, SB, 24, 0, IAC, SE, "\n");
+        List<String> seen = new ArrayList<>();
+        CommandLineReader r = new CommandLineReader(trickle ? new Trickle(b) : new ByteArrayInputStream(b), 4100,
+                (verb, option) -> seen.add(Integer.toHexString(verb) + " " + option));
+        assertEquals(List.of("NOOP", "SYST", "\uFFFD"), lines(r));
+        assertEquals(List.of("fb 1", "fc 3", "fd 24", "fe 31"), seen);
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
     void interruptAndDataMarkBeforeAborAreRemoved(boolean trickle) throws IOException {
         assertEquals(List.of("ABOR"), lines(trickle, IAC, IP, IAC, DM, "ABOR\r\n"));
     }
