@@ -3,7 +3,6 @@ package org.modftpd.core.internal.modules;
 import static org.modftpd.core.internal.modules.Support.session;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -24,7 +23,6 @@ import org.modftpd.api.Transfer;
 import org.modftpd.core.internal.fs.FileInfo;
 import org.modftpd.core.internal.fs.JailedFileView;
 import org.modftpd.core.internal.session.SessionImpl;
-import org.modftpd.core.internal.session.Transfers;
 import org.modftpd.spi.CommandSpec;
 import org.modftpd.spi.CommandSpec.CommandClass;
 import org.modftpd.spi.FtpModule;
@@ -319,15 +317,16 @@ public final class FactsModule implements FtpModule {
         JailedFileView jail = (JailedFileView) s.files();
         return DataTransfer.run(c, shown, dir, Transfer.Direction.OUTGOING, -1, opening, (data, t) -> {
             FactWriter facts = new FactWriter(s, on);
-            StringBuilder out = new StringBuilder(CHUNK + 512);
+            ListingOutput sink = new ListingOutput(data, t);
+            StringBuilder out = sink.out;
             facts.append(out, dir, ".", "cdir", FileInfo.read(dir, true));
             out.append("\r\n");
             Path parent = dir.equals(s.files().root()) ? dir : dir.resolve("..");
             facts.append(out, parent, "..", "pdir", FileInfo.read(parent, true));
             out.append("\r\n");
             Hiding.Rules hiding = Hiding.rules(s, s.config().forPath(dir));
-            long sent = 0;
             // in the order readdir(3) gives, as ProFTPD does: each chunk goes out while the next is read
+            sink.streaming();
             try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
                 for (Path p : stream) {
                     String name = FileInfo.name(p);
@@ -344,27 +343,11 @@ public final class FactsModule implements FtpModule {
                     }
                     facts.append(out, real, name, type(info), info);
                     out.append("\r\n");
-                    if (out.length() >= CHUNK) {
-                        sent += send(out, data, t);
-                    }
+                    sink.line();
                 }
             }
-            return sent + send(out, data, t);
+            return sink.finish();
         }, aborted -> { });
-    }
-
-    /** How much of a listing is written before it is sent (characters). */
-    private static final int CHUNK = 32 * 1024;
-
-    /** Sends what {@code out} holds, and empties it. */
-    private static long send(StringBuilder out, java.nio.channels.SocketChannel data,
-            org.modftpd.core.internal.session.TransferControl t) throws IOException {
-        if (out.isEmpty()) {
-            return 0;
-        }
-        byte[] bytes = out.toString().getBytes(StandardCharsets.UTF_8);
-        out.setLength(0);
-        return Transfers.sendBytes(bytes, data, t);
     }
 
     private Outcome mlst(Command c) throws FtpReplyException {

@@ -3,7 +3,6 @@ package org.modftpd.core.internal.modules;
 import static org.modftpd.core.internal.modules.Support.session;
 
 import java.io.IOException;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
@@ -27,7 +26,6 @@ import org.modftpd.core.internal.fs.JailedFileView;
 import org.modftpd.core.internal.fs.LongListing;
 import org.modftpd.core.internal.session.SessionImpl;
 import org.modftpd.core.internal.session.Status;
-import org.modftpd.core.internal.session.TransferControl;
 import org.modftpd.core.internal.session.Transfers;
 import org.modftpd.spi.CommandSpec;
 import org.modftpd.spi.CommandSpec.CommandClass;
@@ -115,10 +113,11 @@ public final class LsModule implements FtpModule {
             return transferText(c, shown, target, () -> new byte[0]);
         }
         String opening = "Opening " + (s.ascii() ? "ASCII" : "BINARY") + " mode data connection for file list";
-        boolean gmt = s.configFor(target).value(CoreDirectives.TIMES_GMT);
-        boolean links = s.configFor(target).value(CoreDirectives.SHOW_SYMLINKS) && !r.has('L');
+        var targetView = s.configFor(target);
+        boolean gmt = targetView.value(CoreDirectives.TIMES_GMT);
+        boolean links = targetView.value(CoreDirectives.SHOW_SYMLINKS) && !r.has('L');
         return DataTransfer.run(c, shown, target, Transfer.Direction.OUTGOING, -1, opening, (data, t) -> {
-            Sink out = new Sink(data, t);
+            ListingOutput out = new ListingOutput(data, t);
             longListing(out, s, r, shown, target, gmt, links);
             return out.finish();
         }, aborted -> { });
@@ -154,46 +153,7 @@ public final class LsModule implements FtpModule {
         return f.name();
     }
 
-    /**
-     * Where a listing is written: a buffer, sent to the data connection in chunks once {@link #streaming}
-     * (only while nothing later can fail, so a failing listing still sends nothing, as before).
-     */
-    private static final class Sink {
-        private static final int CHUNK = 32 * 1024;
-        final StringBuilder out = new StringBuilder(CHUNK + 512);
-        private final SocketChannel data;
-        private final TransferControl control;
-        private boolean streaming;
-        private long sent;
-
-        Sink(SocketChannel data, TransferControl control) {
-            this.data = data;
-            this.control = control;
-        }
-
-        /** Called after each line: sends a full chunk when streaming. */
-        void line() throws IOException {
-            if (streaming && out.length() >= CHUNK) {
-                flush();
-            }
-        }
-
-        long finish() throws IOException {
-            flush();
-            return sent;
-        }
-
-        private void flush() throws IOException {
-            if (data == null || out.isEmpty()) {
-                return;
-            }
-            byte[] bytes = out.toString().getBytes(StandardCharsets.UTF_8);
-            out.setLength(0);
-            sent += Transfers.sendBytes(bytes, data, control);
-        }
-    }
-
-    private void longListing(Sink sink, SessionImpl s, Request r, String shown, Path target, boolean gmt,
+    private void longListing(ListingOutput sink, SessionImpl s, Request r, String shown, Path target, boolean gmt,
             boolean links) throws IOException {
         LongListing ls = listing(s, target, gmt, r.has('n'));
         StringBuilder out = sink.out;
@@ -207,7 +167,9 @@ public final class LsModule implements FtpModule {
             }
             if (st.info().isDirectory() && !r.has('d')) {
                 // one directory's lines are written once it has been read: nothing can fail after that
-                sink.streaming = sink.data != null && !r.has('R');
+                if (!r.has('R')) {
+                    sink.streaming();
+                }
                 listDirectory(sink, ls, s, r, st.path(), "", links, new HashSet<>());
             } else {
                 ls.append(out, st.path(), shown, st.info(), links);
@@ -253,7 +215,7 @@ public final class LsModule implements FtpModule {
         }
     }
 
-    private void listDirectory(Sink sink, LongListing ls, SessionImpl s, Request r, Path dir, String prefix,
+    private void listDirectory(ListingOutput sink, LongListing ls, SessionImpl s, Request r, Path dir, String prefix,
             boolean links, Set<String> listed) throws IOException {
         StringBuilder out = sink.out;
         listed.add(id(FileInfo.read(dir, false)));
@@ -453,12 +415,13 @@ public final class LsModule implements FtpModule {
         if (!Support.allowed(c, target)) {
             return c.error(450, shown + ": Permission denied");
         }
-        boolean gmt = s.configFor(target).value(CoreDirectives.TIMES_GMT);
-        boolean links = s.configFor(target).value(CoreDirectives.SHOW_SYMLINKS);
+        var targetView = s.configFor(target);
+        boolean gmt = targetView.value(CoreDirectives.TIMES_GMT);
+        boolean links = targetView.value(CoreDirectives.SHOW_SYMLINKS);
         try {
             Stat st = stat(s, target, !links);
             LongListing ls = listing(s, target, gmt, false);
-            Sink sink = new Sink(null, null);
+            ListingOutput sink = new ListingOutput();
             StringBuilder out = sink.out;
             int code;
             if (st.info().isDirectory()) {

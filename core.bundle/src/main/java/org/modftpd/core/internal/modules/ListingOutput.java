@@ -1,0 +1,61 @@
+package org.modftpd.core.internal.modules;
+
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import org.modftpd.core.internal.session.TransferControl;
+import org.modftpd.core.internal.session.Transfers;
+
+/**
+ * Where a listing (LIST, MLSD, STAT) is written: a buffer that, once {@link #streaming()}, goes out
+ * to the data connection in chunks while the listing is still being read. A listing is made
+ * streaming only while nothing later can fail, so a listing that fails still sends nothing.
+ */
+final class ListingOutput {
+    private static final int CHUNK = 32 * 1024;
+
+    /** The text of the listing not yet sent. */
+    final StringBuilder out = new StringBuilder(CHUNK + 512);
+    private final SocketChannel data;
+    private final TransferControl control;
+    private boolean streaming;
+    private long sent;
+
+    /** A listing for a data connection. */
+    ListingOutput(SocketChannel data, TransferControl control) {
+        this.data = data;
+        this.control = control;
+    }
+
+    /** A listing kept whole in {@link #out} (a reply on the control connection). */
+    ListingOutput() {
+        this(null, null);
+    }
+
+    /** From now on, full chunks are sent as lines are added (only for a data connection). */
+    void streaming() {
+        streaming = data != null;
+    }
+
+    /** Called after each line: sends a full chunk when streaming. */
+    void line() throws IOException {
+        if (streaming && out.length() >= CHUNK) {
+            flush();
+        }
+    }
+
+    /** Sends what is left; returns the bytes sent on the data connection in all. */
+    long finish() throws IOException {
+        flush();
+        return sent;
+    }
+
+    private void flush() throws IOException {
+        if (data == null || out.isEmpty()) {
+            return;
+        }
+        byte[] bytes = out.toString().getBytes(StandardCharsets.UTF_8);
+        out.setLength(0);
+        sent += Transfers.sendBytes(bytes, data, control);
+    }
+}
