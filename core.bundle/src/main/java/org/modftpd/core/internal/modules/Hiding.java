@@ -63,11 +63,6 @@ final class Hiding {
             this.noAccess = noAccess;
         }
 
-        /** Whether nothing is ever hidden. */
-        boolean none() {
-            return this == NONE;
-        }
-
         boolean hidden(Path entry, String name) {
             if (this == NONE) {
                 return false;

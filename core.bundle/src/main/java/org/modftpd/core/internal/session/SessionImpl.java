@@ -421,11 +421,6 @@ public final class SessionImpl implements Session, Dispatcher.Target {
 
     // ---------------------------------------------------------------- transfers
 
-    /** Opens the data connection for a transfer, sends the 150 line, and watches the control channel. */
-    public TransferControl beginTransfer(String verb, String clientPath, long expectedBytes) {
-        return beginTransfer(verb, clientPath, expectedBytes, false);
-    }
-
     /**
      * Starts a transfer. With {@code lazy}, the control channel is watched only from the moment the
      * transfer would wait ({@link TransferControl#watch()}); otherwise at once.
