@@ -40,16 +40,7 @@ public final class ReplyWriter {
         if (replies.isEmpty()) {
             return;
         }
-        byte[] bytes = Reply.format(replies, rfc2228).getBytes(StandardCharsets.UTF_8);
-        lock.lock();
-        try {
-            out.write(bytes);
-            out.flush();
-            bytesWritten += bytes.length;
-            lastCode = replies.get(replies.size() - 1).code();
-        } finally {
-            lock.unlock();
-        }
+        write(Reply.format(replies, rfc2228).getBytes(StandardCharsets.UTF_8), replies.get(replies.size() - 1).code());
     }
 
     /**
@@ -59,12 +50,19 @@ public final class ReplyWriter {
      */
     public void refuseTelnetOption(int verb, int option) throws IOException {
         int answer = verb == 0xFB || verb == 0xFC ? 0xFE : 0xFC;
-        byte[] bytes = {(byte) 0xFF, (byte) answer, (byte) option};
+        write(new byte[] {(byte) 0xFF, (byte) answer, (byte) option}, 0);
+    }
+
+    /** Writes bytes whole; {@code code} is the reply code they end with (0: not a reply). */
+    private void write(byte[] bytes, int code) throws IOException {
         lock.lock();
         try {
             out.write(bytes);
             out.flush();
             bytesWritten += bytes.length;
+            if (code != 0) {
+                lastCode = code;
+            }
         } finally {
             lock.unlock();
         }
