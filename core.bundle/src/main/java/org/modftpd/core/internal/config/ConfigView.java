@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.modftpd.api.Config;
 import org.modftpd.api.ConfigSection;
+import org.modftpd.api.ContextKind;
 import org.modftpd.api.DirectiveSpec;
 import org.modftpd.core.internal.modules.CoreDirectives;
 
@@ -149,6 +150,17 @@ public final class ConfigView implements Config {
     @Override
     public boolean moduleLoaded(String moduleName) {
         return configuration.loadedModules().contains(moduleName);
+    }
+
+    /**
+     * The value of a directive for a path. One that cannot be set in {@code <Directory>} or
+     * {@code .ftpaccess} (and is inherited, so a closer context cannot hide it) is answered by this
+     * view at once, without matching directories or reading {@code .ftpaccess} files.
+     */
+    public <T> T value(DirectiveSpec<T> spec, Path realPath) {
+        boolean pathScoped = spec.merge() == DirectiveSpec.Merge.NONE
+                || spec.contexts().contains(ContextKind.DIRECTORY) || spec.contexts().contains(ContextKind.FTPACCESS);
+        return (pathScoped ? forPath(realPath) : this).value(spec);
     }
 
     @Override

@@ -484,24 +484,9 @@ public final class XferModule implements FtpModule {
         return Outcome.DECLINED;
     }
 
-    /**
-     * TransferLog for a path. It is not allowed in {@code <Directory>} or {@code .ftpaccess}, so the
-     * session's own view answers it without matching directories or reading {@code .ftpaccess}
-     * files for every logged transfer.
-     */
-    static Optional<String> transferLog(SessionImpl s, Path path) {
-        DirectiveSpec<Optional<String>> spec = CoreDirectives.TRANSFER_LOG;
-        if (spec.merge() != DirectiveSpec.Merge.NONE
-                && !spec.contexts().contains(org.modftpd.api.ContextKind.DIRECTORY)
-                && !spec.contexts().contains(org.modftpd.api.ContextKind.FTPACCESS)) {
-            return s.config().value(spec);
-        }
-        return s.config().forPath(path).value(spec);
-    }
-
     private static void write(SessionImpl s, Path path, long bytes, long seconds, boolean ascii, char direction,
             boolean complete) {
-        Optional<String> file = transferLog(s, path);
+        Optional<String> file = s.config().value(CoreDirectives.TRANSFER_LOG, path);
         if (file.isEmpty()) {
             return;
         }

@@ -132,6 +132,29 @@ class ConfigViewTest {
     }
 
     @Test
+    void valueForAPathReadsFtpAccessOnlyForDirectivesThatCanBeThere(@org.junit.jupiter.api.io.TempDir Path jail)
+            throws ConfigException {
+        Configuration c = build("""
+                TransferLog /var/log/xferlog
+                <Directory %s/pub>
+                  Umask 002
+                </Directory>
+                """.formatted(jail));
+        List<Path> read = new java.util.ArrayList<>();
+        ConfigView v = ConfigView.of(c, c.mainServer().node(), null,
+                new ConfigView.Paths(null, u -> null, null, jail, dir -> {
+                    read.add(dir);
+                    return null;
+                }));
+        Path file = jail.resolve("pub/a.txt");
+
+        assertEquals(Optional.of("/var/log/xferlog"), v.value(CoreDirectives.TRANSFER_LOG, file));
+        assertEquals(List.of(), read, "TransferLog cannot be set in .ftpaccess: none is read for it");
+        assertEquals(new Umask(0002, 0002), v.value(CoreDirectives.UMASK, file));
+        assertEquals(List.of(jail.resolve("pub"), jail), read);
+    }
+
+    @Test
     void starSuffixAppliesBelowButNotAtTheDirectory() throws ConfigException {
         ConfigView v = mainView(build(DIRECTORIES));
         assertEquals(umask(0001), umaskAt(v, "/srv/ftp/up"));
