@@ -124,6 +124,22 @@ public class DistOperationsIT {
             server.awaitLine(from, "kicked 1 session", DistHome.START_LIMIT);
             assertEquals("421 Disconnected by the administrator", alice.reply());
         }
+        int from = server.mark();
+        server.type("modftpd:disable mod_ifsession.c");
+        server.awaitLine(from, "mod_ifsession.c disabled", DistHome.START_LIMIT);
+        from = server.mark();
+        server.type("modftpd:modules");
+        server.awaitLine(from, l -> l.contains("mod_ifsession.c") && l.contains("org.modftpd.mod_ifsession")
+                && l.contains("disabled"), DistHome.START_LIMIT, "mod_ifsession.c listed as disabled");
+        from = server.mark();
+        server.type("modftpd:enable mod_ifsession.c");
+        server.awaitLine(from, "mod_ifsession.c enabled", DistHome.START_LIMIT);
+        from = server.mark();
+        server.type("modftpd:reload");
+        server.awaitLine(from, "configuration reloaded", DistHome.START_LIMIT);
+        try (ControlSession again = login(port)) {
+            again.expect("257", "PWD");
+        }
         // the end of the terminal's input ends the shell, and with it the server
         server.closeInput();
         assertEquals(server.output(), 0, server.awaitExit(DistHome.STOP_LIMIT));
