@@ -56,6 +56,13 @@ public final class Main {
               -h, --help          print this help and exit
             """;
 
+    /** Short options without a value, which may start a cluster. */
+    private static final String FLAGS = "tnqvh";
+    /** Short options that take a value. */
+    private static final String VALUED = "cDd";
+    /** Options whose value is the next argument, taken as it is (even when it starts with '-'). */
+    private static final List<String> WITH_VALUE = List.of("-c", "-D", "-d", "--config", "--define", "--debug");
+
     /** The start level of the Gogo bundles in conf/modftpd.bndrun: reached only with --shell. */
     private static final int SHELL_START_LEVEL = 6;
 
@@ -233,12 +240,16 @@ public final class Main {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
+            if (WITH_VALUE.contains(a)) {
+                out.add(a);
+                if (i + 1 < args.length) {
+                    out.add(args[++i]);
+                }
+                continue;
+            }
             if (a.length() <= 2 || !a.startsWith("-") || a.startsWith("--")
                     || !(FLAGS + VALUED).contains(a.substring(1, 2))) {
                 out.add(a);
-                if (a.length() == 2 && VALUED.contains(a.substring(1)) && i + 1 < args.length) {
-                    out.add(args[++i]); // the value of -c/-D/-d stays as it is, even if it starts with '-'
-                }
                 continue;
             }
             for (int k = 1; k < a.length(); k++) {
@@ -256,11 +267,6 @@ public final class Main {
         }
         return out.toArray(String[]::new);
     }
-
-    /** Short options without a value, which may start a cluster. */
-    private static final String FLAGS = "tnqvh";
-    /** Short options that take a value. */
-    private static final String VALUED = "cDd";
 
     private static String value(String[] args, int i, String option) throws UsageException {
         if (i >= args.length) {

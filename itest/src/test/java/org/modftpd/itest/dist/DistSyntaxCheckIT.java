@@ -147,6 +147,12 @@ public class DistSyntaxCheckIT {
         assertEquals(strict.toString(), List.of(HEADER, conf + ":4: unknown configuration directive 'NoSuchDirective'",
                 "Syntax check failed"), strict.stderrLines());
 
+        // the value of a long option is taken as it is, even when it looks like a cluster
+        Path dashed = Files.copy(conf, dist.scratch().resolve("-nq.conf"));
+        DistHome.Result longValue = dist.run("-t", "--config", dashed.getFileName().toString());
+        assertEquals(longValue.toString(), 0, longValue.exitCode());
+        assertEquals(longValue.toString(), List.of(HEADER, "Syntax OK"), longValue.stderrLines());
+
         assertUsageError(dist.run("-tx"), "modftpd: unknown option '-x'");
         assertUsageError(dist.run("-nd", "loud"), "modftpd: -d needs a number, not 'loud'");
     }
