@@ -99,6 +99,14 @@ public class DistOperationsIT {
             assertEquals(kick.toString(), "kicked 1 session\n", kick.stdout());
             assertEquals("421 Disconnected by the administrator", again.reply());
         }
+        try (ControlSession fromLoopback = login(port)) {
+            Tools.Output none = tool("ftpdctl", "kick", "host", "192.0.2.1");
+            assertEquals(none.toString(), "kicked 0 sessions\n", none.stdout());
+            fromLoopback.expect("200", "NOOP");
+            Tools.Output kick = tool("ftpdctl", "kick", "host", "127.0.0.1");
+            assertEquals(kick.toString(), "kicked 1 session\n", kick.stdout());
+            assertEquals("421 Disconnected by the administrator", fromLoopback.reply());
+        }
         Tools.Output unknown = tool("ftpdctl", "frobnicate");
         assertTrue(unknown.toString(), unknown.stdout().startsWith("unknown action 'frobnicate'"));
         Tools.Output bad = tool("ftpshut", "-f", shutmsg.toString(), "2561");
