@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.Test;
+import org.osgi.framework.Bundle;
 import org.modftpd.itest.support.ProtoControl;
 import org.modftpd.itest.support.ProtoData;
 import org.modftpd.itest.support.ProtoData.Mode;
@@ -262,6 +263,53 @@ public class ListingIT extends ServerTestSupport {
             try (ProtoData d = c.data(Mode.PASV)) {
                 assertReply("550 missing: No such file or directory", d.download("MLSD missing").last());
             }
+        }
+    }
+
+    @Test
+    public void theCoreBundleReadsDirectoriesNatively() throws Exception {
+        Bundle core = Arrays.stream(context.getBundles()).filter(b -> b.getSymbolicName().equals("org.modftpd.core"))
+                .findFirst().orElseThrow();
+        // the multi-release part of the bundle (release 22+) is what Felix loads on this JDK
+        Object isNative = core.loadClass("org.modftpd.core.internal.fs.Directories").getMethod("isNative").invoke(null);
+        assertEquals(Runtime.version().feature() >= 22, isNative);
+    }
+
+    @Test
+    public void aLargeDirectoryIsListedWhole() throws Exception {
+        Path big = home().resolve("big");
+        Set<String> names = new TreeSet<>();
+        for (int i = 0; i < 2500; i++) {
+            String name = String.format(Locale.ROOT, "entry-with-a-long-name-%060d", i);
+            ProtoFiles.write(big.resolve(name), new byte[i % 7]);
+            names.add(name);
+        }
+        try (ProtoControl c = alice()) {
+            listWhole(c, big, names);
+        } finally {
+            for (String name : names) {
+                Files.delete(big.resolve(name));
+            }
+            Files.delete(big);
+        }
+    }
+
+    private void listWhole(ProtoControl c, Path big, Set<String> names) throws IOException {
+        List<String> list = lines(c.retrieve(Mode.PASV, "LIST big"));
+        assertEquals(2500, list.size());
+        assertEquals(lsLine(big.resolve(names.iterator().next()), names.iterator().next()), list.get(0));
+        assertEquals(List.copyOf(names), list.stream().map(l -> l.substring(l.lastIndexOf(' ') + 1)).toList());
+        Map<String, String> sizes = new LinkedHashMap<>();
+        for (String l : lines(c.retrieve(Mode.PASV, "MLSD big"))) {
+            Map<String, String> f = facts(l);
+            sizes.put(f.get("name"), f.get("size"));
+            if (f.get("name").startsWith("entry")) {
+                assertEquals(l, "adfrw", f.get("perm"));
+            }
+        }
+        assertEquals(2502, sizes.size());
+        for (String name : names) {
+            assertEquals(name, String.valueOf(Files.size(big.resolve(name))), sizes.get(name));
         }
     }
 

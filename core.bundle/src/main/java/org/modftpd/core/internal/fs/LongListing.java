@@ -8,6 +8,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.zone.ZoneRules;
+import java.util.function.Supplier;
 
 /**
  * One {@code ls -l} line as ProFTPD's mod_ls writes it.
@@ -65,6 +66,11 @@ public final class LongListing {
      * @param showLink when the file is a symbolic link, show the link itself and its target
      */
     public void append(StringBuilder out, Path path, String name, FileInfo info, boolean showLink) {
+        append(out, () -> path, name, info, showLink);
+    }
+
+    /** As {@link #append(StringBuilder, Path, String, FileInfo, boolean)}, the path built only when needed. */
+    public void append(StringBuilder out, Supplier<Path> path, String name, FileInfo info, boolean showLink) {
         String owner = fakeUser != null ? fakeUser
                 : numericIds ? Integer.toString(info.uid()) : names.user(info.uid(), path);
         String group = fakeGroup != null ? fakeGroup
@@ -91,7 +97,7 @@ public final class LongListing {
         out.append(' ').append(name);
         if (showLink && info.isLink()) {
             try {
-                out.append(" -> ").append(Files.readSymbolicLink(path));
+                out.append(" -> ").append(Files.readSymbolicLink(path.get()));
             } catch (IOException e) {
                 // an unreadable link target is left off
             }

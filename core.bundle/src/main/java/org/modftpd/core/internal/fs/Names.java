@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** User and group names of file owners, looked up once per id for one listing (one thread). */
 public final class Names {
@@ -18,7 +19,7 @@ public final class Names {
     private int lastGid;
     private String lastGroup;
 
-    public String user(int uid, Path sample) {
+    public String user(int uid, Supplier<Path> sample) {
         if (lastUser == null || uid != lastUid) {
             lastUser = users.computeIfAbsent(uid, u -> lookup(sample, true, u));
             lastUid = uid;
@@ -26,7 +27,7 @@ public final class Names {
         return lastUser;
     }
 
-    public String group(int gid, Path sample) {
+    public String group(int gid, Supplier<Path> sample) {
         if (lastGroup == null || gid != lastGid) {
             lastGroup = groups.computeIfAbsent(gid, g -> lookup(sample, false, g));
             lastGid = gid;
@@ -34,9 +35,9 @@ public final class Names {
         return lastGroup;
     }
 
-    private static String lookup(Path sample, boolean user, int id) {
+    private static String lookup(Supplier<Path> sample, boolean user, int id) {
         try {
-            PosixFileAttributes a = Files.readAttributes(sample, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            PosixFileAttributes a = Files.readAttributes(sample.get(), PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             String name = user ? a.owner().getName() : a.group().getName();
             return name == null || name.isEmpty() ? Integer.toString(id) : name;
         } catch (IOException | UnsupportedOperationException e) {

@@ -3,7 +3,6 @@ package org.modftpd.core.internal.modules;
 import static org.modftpd.core.internal.modules.Support.session;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -16,10 +15,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntPredicate;
 import org.modftpd.api.Command;
 import org.modftpd.api.Command.Outcome;
 import org.modftpd.api.FtpReplyException;
 import org.modftpd.api.Transfer;
+import org.modftpd.core.internal.fs.Directories;
+import org.modftpd.core.internal.fs.DirectoryReader;
 import org.modftpd.core.internal.fs.FileInfo;
 import org.modftpd.core.internal.fs.JailedFileView;
 import org.modftpd.core.internal.session.SessionImpl;
@@ -158,13 +160,22 @@ public final class FactsModule implements FtpModule {
 
         /** Appends {@code fact=value;...; name} (without line end), the facts in ALL_FACTS' order. */
         void append(StringBuilder b, Path path, String name, String typeName, FileInfo info) {
+            append(b, mode -> access(path, mode), name, typeName, info);
+        }
+
+        /** As {@link #append(StringBuilder, Path, String, String, FileInfo)} for a directory entry being read. */
+        void append(StringBuilder b, DirectoryReader entry, String name, String typeName, FileInfo info) {
+            append(b, entry::accessible, name, typeName, info);
+        }
+
+        private void append(StringBuilder b, IntPredicate may, String name, String typeName, FileInfo info) {
             boolean dir = info.isDirectory();
             if (modify) {
                 b.append("modify=").append(modify(info.mtimeMillis())).append(';');
             }
             if (perm) {
                 b.append("perm=");
-                appendPerm(b, path, dir);
+                appendPerm(b, may, dir);
                 b.append(';');
             }
             if (size && !dir) {
@@ -263,10 +274,19 @@ public final class FactsModule implements FtpModule {
         }
     }
 
+    /** access(2) for a path: {@code mode} is a sum of DirectoryReader's READ, WRITE and EXECUTE. */
+    private static boolean access(Path p, int mode) {
+        return ((mode & DirectoryReader.READ) == 0 || Files.isReadable(p))
+                && ((mode & DirectoryReader.WRITE) == 0 || Files.isWritable(p))
+                && ((mode & DirectoryReader.EXECUTE) == 0 || Files.isExecutable(p));
+    }
+
     /** The perm fact: what the server process may do with the file, asked with access(2). */
-    private static void appendPerm(StringBuilder b, Path p, boolean dir) {
-        boolean r = Files.isReadable(p);
-        boolean w = Files.isWritable(p);
+    private static void appendPerm(StringBuilder b, IntPredicate may, boolean dir) {
+        // one question answers all when everything is allowed, as it mostly is
+        boolean all = may.test(DirectoryReader.READ | DirectoryReader.WRITE | (dir ? DirectoryReader.EXECUTE : 0));
+        boolean r = all || may.test(DirectoryReader.READ);
+        boolean w = all || may.test(DirectoryReader.WRITE);
         if (dir) {
             if (r) {
                 b.append("fl");
@@ -274,7 +294,7 @@ public final class FactsModule implements FtpModule {
             if (w) {
                 b.append("cdmp");
             }
-            if (Files.isExecutable(p)) {
+            if (all || may.test(DirectoryReader.EXECUTE)) {
                 b.append('e');
             }
             return;
@@ -327,21 +347,24 @@ public final class FactsModule implements FtpModule {
             Hiding.Rules hiding = Hiding.rules(s, s.config().forPath(dir));
             // in the order readdir(3) gives, as ProFTPD does: each chunk goes out while the next is read
             sink.streaming();
-            try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
-                for (Path p : stream) {
-                    String name = FileInfo.name(p);
-                    if (hiding.hidden(p, name)) {
+            try (DirectoryReader entries = Directories.open(dir)) {
+                while (entries.next()) {
+                    String name = entries.name();
+                    if (hiding.hidden(entries)) {
                         continue;
                     }
-                    FileInfo info;
-                    Path real;
                     try {
-                        real = links ? p : jail.follow(p);
-                        info = FileInfo.read(real, false);
+                        if (links) {
+                            FileInfo info = entries.info();
+                            facts.append(out, entries, name, type(info), info);
+                        } else {
+                            Path real = jail.follow(entries.path());
+                            FileInfo info = FileInfo.read(real, false);
+                            facts.append(out, real, name, type(info), info);
+                        }
                     } catch (NoSuchFileException gone) {
                         continue;
                     }
-                    facts.append(out, real, name, type(info), info);
                     out.append("\r\n");
                     sink.line();
                 }

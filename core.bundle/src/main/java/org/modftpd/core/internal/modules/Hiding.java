@@ -12,6 +12,7 @@ import org.modftpd.core.internal.access.Access;
 import org.modftpd.core.internal.config.ConfigView;
 import org.modftpd.core.internal.config.ContextNode;
 import org.modftpd.core.internal.config.DirectiveEntry;
+import org.modftpd.core.internal.fs.DirectoryReader;
 import org.modftpd.core.internal.session.SessionImpl;
 
 /**
@@ -61,6 +62,11 @@ final class Hiding {
             this.user = user;
             this.group = group;
             this.noAccess = noAccess;
+        }
+
+        /** Whether the entry a directory reader is at is hidden (its path is built only when a rule needs it). */
+        boolean hidden(DirectoryReader entry) {
+            return this != NONE && hidden(entry.path(), entry.name());
         }
 
         boolean hidden(Path entry, String name) {

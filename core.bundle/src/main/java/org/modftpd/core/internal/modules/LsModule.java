@@ -21,6 +21,8 @@ import org.modftpd.api.Command.Outcome;
 import org.modftpd.api.DirectiveSpec;
 import org.modftpd.api.FtpReplyException;
 import org.modftpd.api.Transfer;
+import org.modftpd.core.internal.fs.Directories;
+import org.modftpd.core.internal.fs.DirectoryReader;
 import org.modftpd.core.internal.fs.FileInfo;
 import org.modftpd.core.internal.fs.JailedFileView;
 import org.modftpd.core.internal.fs.LongListing;
@@ -230,7 +232,7 @@ public final class LsModule implements FtpModule {
             if (r.has('1')) {
                 out.append(e.name()).append("\r\n");
             } else {
-                ls.append(out, e.path(), e.name(), e.info(), links);
+                ls.append(out, e::path, e.name(), e.info(), links);
             }
             sink.line();
         }
@@ -247,7 +249,43 @@ public final class LsModule implements FtpModule {
         }
     }
 
-    private record Entry(Path path, String name, FileInfo info) {
+    /** A listed file: its name, its details and the path to reach it by (made when first asked for). */
+    private static final class Entry {
+        private final Path dir;
+        private final String name;
+        private final FileInfo info;
+        private Path path;
+
+        Entry(Path path, String name, FileInfo info) {
+            this(null, path, name, info);
+        }
+
+        private Entry(Path dir, Path path, String name, FileInfo info) {
+            this.dir = dir;
+            this.path = path;
+            this.name = name;
+            this.info = info;
+        }
+
+        /** An entry of {@code dir} whose path is {@code dir/name}. */
+        static Entry in(Path dir, String name, FileInfo info) {
+            return new Entry(dir, null, name, info);
+        }
+
+        String name() {
+            return name;
+        }
+
+        FileInfo info() {
+            return info;
+        }
+
+        Path path() {
+            if (path == null) {
+                path = dir.resolve(name);
+            }
+            return path;
+        }
     }
 
     private static String id(FileInfo info) {
@@ -258,17 +296,17 @@ public final class LsModule implements FtpModule {
         boolean all = r.has('a') || r.has('A');
         List<Entry> entries = new ArrayList<>();
         Hiding.Rules hiding = Hiding.rules(s, s.config().forPath(dir));
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
-            for (Path p : stream) {
-                String name = FileInfo.name(p);
-                if (!all && name.startsWith(".") || hiding.hidden(p, name)) {
+        try (DirectoryReader reader = Directories.open(dir)) {
+            while (reader.next()) {
+                String name = reader.name();
+                if (!all && name.startsWith(".") || hiding.hidden(reader)) {
                     continue;
                 }
                 try {
                     if (links) {
-                        entries.add(new Entry(p, name, FileInfo.read(p, false)));
+                        entries.add(Entry.in(dir, name, reader.info()));
                     } else {
-                        Stat st = stat(s, p, true);
+                        Stat st = stat(s, reader.path(), true);
                         entries.add(new Entry(st.path(), name, st.info()));
                     }
                 } catch (NoSuchFileException gone) {

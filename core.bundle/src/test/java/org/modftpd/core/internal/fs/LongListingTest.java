@@ -58,9 +58,9 @@ class LongListingTest {
 
         void append(StringBuilder out, Path path, String name, FileInfo info, boolean showLink) {
             String owner = fakeUser != null ? fakeUser
-                    : numericIds ? Integer.toString(info.uid()) : names.user(info.uid(), path);
+                    : numericIds ? Integer.toString(info.uid()) : names.user(info.uid(), () -> path);
             String group = fakeGroup != null ? fakeGroup
-                    : numericIds ? Integer.toString(info.gid()) : names.group(info.gid(), path);
+                    : numericIds ? Integer.toString(info.gid()) : names.group(info.gid(), () -> path);
             FileInfo shown = info;
             if (fakeMode >= 0 && !info.isLink()) {
                 int bits = info.isDirectory() ? fakeMode | ((fakeMode & 0444) >> 2) : fakeMode;
