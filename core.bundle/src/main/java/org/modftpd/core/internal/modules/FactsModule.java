@@ -137,6 +137,10 @@ public final class FactsModule implements FtpModule {
         private String lastDevHex;
         private long lastSecond;
         private String lastModify;
+        private int lastUid;
+        private int lastGid;
+        private int lastMode;
+        private String lastUnix;
 
         FactWriter(SessionImpl s, List<String> on) {
             this(s.identity().map(i -> i.name()).orElse(""), s.identity().map(i -> i.primaryGroupName()).orElse(""),
@@ -193,6 +197,16 @@ public final class FactsModule implements FtpModule {
                 appendHex(b, info.ino());
                 b.append(';');
             }
+            b.append(unixFacts(info)).append(' ').append(name);
+        }
+
+        /** The UNIX.* facts, which depend only on the owner, group and mode (mostly the same from entry to entry). */
+        private String unixFacts(FileInfo info) {
+            int mode = info.mode() & 07777;
+            if (lastUnix != null && info.uid() == lastUid && info.gid() == lastGid && mode == lastMode) {
+                return lastUnix;
+            }
+            StringBuilder b = new StringBuilder(96);
             if (unixGroup) {
                 b.append("UNIX.group=").append(info.gid()).append(';');
             }
@@ -201,7 +215,7 @@ public final class FactsModule implements FtpModule {
             }
             if (unixMode) {
                 b.append("UNIX.mode=0");
-                appendOctal(b, info.mode() & 07777);
+                appendOctal(b, mode);
                 b.append(';');
             }
             if (unixOwner) {
@@ -210,7 +224,11 @@ public final class FactsModule implements FtpModule {
             if (unixOwnername) {
                 b.append("UNIX.ownername=").append(user).append(';');
             }
-            b.append(' ').append(name);
+            lastUid = info.uid();
+            lastGid = info.gid();
+            lastMode = mode;
+            lastUnix = b.toString();
+            return lastUnix;
         }
 
         /** {@code yyyyMMddHHmmss} in UTC. */

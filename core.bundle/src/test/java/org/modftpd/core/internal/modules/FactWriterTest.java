@@ -149,7 +149,10 @@ class FactWriterTest {
                     int mode = modes[random.nextInt(modes.length)];
                     long mtime = i % 3 == 0 ? 1_700_000_000_123L : random.nextLong(-100_000_000_000_000L,
                             300_000_000_000_000L);
-                    FileInfo info = new FileInfo(mode, 1, random.nextInt(70_000), random.nextInt(70_000),
+                    // owners and groups repeat, as in a directory, and change, as across directories
+                    int uid = random.nextInt(4) == 0 ? random.nextInt(70_000) : 1001;
+                    int gid = random.nextInt(4) == 0 ? random.nextInt(70_000) : 100;
+                    FileInfo info = new FileInfo(mode, 1, uid, gid,
                             random.nextLong(0, Long.MAX_VALUE), mtime, devs[random.nextInt(devs.length)],
                             random.nextLong());
                     String type = random.nextBoolean() ? "file" : "OS.unix=symlink";
