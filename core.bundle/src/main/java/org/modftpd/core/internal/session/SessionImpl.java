@@ -185,6 +185,23 @@ public final class SessionImpl implements Session, Dispatcher.Target {
         }
     }
 
+    /**
+     * Sends a reply with the next one (or at {@link #release()}, or when the command ends), in one
+     * write: the 150 of a transfer that ends without waiting goes out with its 226.
+     */
+    public void hold(int code, String text) {
+        writer.hold(code, text);
+    }
+
+    /** Writes a reply held by {@link #hold}, if any. */
+    public void release() {
+        try {
+            writer.release();
+        } catch (IOException e) {
+            close();
+        }
+    }
+
     @Override
     public void applyOverlay(List<ConfigSection> sections) {
         ModuleTable table = runtime.modules();
@@ -407,6 +424,7 @@ public final class SessionImpl implements Session, Dispatcher.Target {
         try {
             Dispatcher.dispatch(table, this, verb, arg);
         } finally {
+            release();
             if (m != null) {
                 m.end();
             }
