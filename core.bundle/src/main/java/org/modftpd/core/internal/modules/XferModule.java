@@ -215,7 +215,7 @@ public final class XferModule implements FtpModule {
         c.notes().put(NOTE_PATH, file);
         BasicFileAttributes attrs;
         try {
-            attrs = Files.readAttributes(file, BasicFileAttributes.class);
+            attrs = s.attributes(file);
         } catch (IOException e) {
             throw Support.failure(arg, e);
         }

@@ -1,7 +1,10 @@
 package org.modftpd.core.internal.session;
 
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.Map;
 import org.modftpd.core.internal.config.ConfigView;
@@ -17,6 +20,10 @@ import org.modftpd.core.internal.config.ContextNode;
  * threads (the control watcher answering STAT during a transfer) and code outside a command read
  * the files directly. An upload can create a {@code .ftpaccess}, so {@link #forget()} drops what
  * was remembered after one.
+ *
+ * <p>A command that only reads (group READ or DIRS) also remembers what it learnt of files with
+ * lstat(2), as ProFTPD's stat cache does for a command: the jail walk, the directory checks and
+ * RETR then look at each path once.
  */
 final class CommandMemo implements ConfigView.FtpAccess {
 
@@ -25,8 +32,10 @@ final class CommandMemo implements ConfigView.FtpAccess {
     private final ConfigView.FtpAccess files;
     private final Map<Path, Object> nodes = new HashMap<>();
     private final Map<Path, Boolean> directories = new HashMap<>();
+    private final Map<Path, BasicFileAttributes> links = new HashMap<>();
     private Thread owner;
     private int depth;
+    private boolean readOnly;
 
     CommandMemo(ConfigView.FtpAccess files) {
         this.files = files;
@@ -34,8 +43,14 @@ final class CommandMemo implements ConfigView.FtpAccess {
 
     /** A command starts on the calling (session) thread; nested commands (SITE) share the memo. */
     void begin() {
+        begin(false);
+    }
+
+    /** Like {@link #begin()}; with {@code readOnly} the command's file attributes are remembered too. */
+    void begin(boolean readOnly) {
         if (depth++ == 0) {
             owner = Thread.currentThread();
+            this.readOnly = readOnly;
         }
     }
 
@@ -43,6 +58,7 @@ final class CommandMemo implements ConfigView.FtpAccess {
     void end() {
         if (--depth == 0) {
             owner = null;
+            readOnly = false;
             forget();
         }
     }
@@ -52,6 +68,7 @@ final class CommandMemo implements ConfigView.FtpAccess {
         if (owner == null || owner == Thread.currentThread()) {
             nodes.clear();
             directories.clear();
+            links.clear();
         }
     }
 
@@ -80,9 +97,33 @@ final class CommandMemo implements ConfigView.FtpAccess {
         }
         Boolean known = directories.get(path);
         if (known == null) {
-            known = Files.isDirectory(path);
+            BasicFileAttributes a = readOnly ? lstat(path) : null;
+            known = a != null && !a.isSymbolicLink() ? a.isDirectory() : Files.isDirectory(path);
             directories.put(path, known);
         }
         return known;
+    }
+
+    /** The attributes of a path itself (a link is not followed), or null when they cannot be read. */
+    BasicFileAttributes lstat(Path path) {
+        boolean remember = readOnly && active();
+        BasicFileAttributes a = remember ? links.get(path) : null;
+        if (a == null) {
+            try {
+                a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (IOException e) {
+                return null;
+            }
+            if (remember) {
+                links.put(path, a);
+            }
+        }
+        return a;
+    }
+
+    /** The attributes of what a path leads to (as stat(2)); fails as {@link Files#readAttributes} does. */
+    BasicFileAttributes stat(Path path) throws IOException {
+        BasicFileAttributes a = readOnly && active() ? links.get(path) : null;
+        return a != null && !a.isSymbolicLink() ? a : Files.readAttributes(path, BasicFileAttributes.class);
     }
 }
