@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.modftpd.api.Config;
 import org.modftpd.api.ConfigSection;
@@ -30,6 +31,11 @@ public final class ConfigView implements Config {
         /** Whether a path is a directory (following links); a reader may remember the answer for a command. */
         default boolean isDirectory(Path path) {
             return Files.isDirectory(path);
+        }
+
+        /** The view of a path, {@code compute}d from {@code base}; a reader may remember it for a command. */
+        default ConfigView view(ConfigView base, Path path, Function<Path, ConfigView> compute) {
+            return compute.apply(path);
         }
     }
 
@@ -165,6 +171,11 @@ public final class ConfigView implements Config {
 
     @Override
     public ConfigView forPath(Path realPath) {
+        FtpAccess access = paths.ftpAccess();
+        return access == null ? match(realPath) : access.view(this, realPath, this::match);
+    }
+
+    private ConfigView match(Path realPath) {
         String path = realPath.toAbsolutePath().normalize().toString();
         ContextNode base = anonymous != null ? anonymous : server;
         List<Match> matches = new ArrayList<>();

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 import org.modftpd.core.internal.config.ConfigView;
 import org.modftpd.core.internal.config.ContextNode;
 
@@ -33,6 +34,8 @@ final class CommandMemo implements ConfigView.FtpAccess {
     private final Map<Path, Object> nodes = new HashMap<>();
     private final Map<Path, Boolean> directories = new HashMap<>();
     private final Map<Path, BasicFileAttributes> links = new HashMap<>();
+    private final Map<Path, ConfigView> views = new HashMap<>();
+    private ConfigView viewsOf;
     private Thread owner;
     private int depth;
     private boolean readOnly;
@@ -69,6 +72,8 @@ final class CommandMemo implements ConfigView.FtpAccess {
             nodes.clear();
             directories.clear();
             links.clear();
+            views.clear();
+            viewsOf = null;
         }
     }
 
@@ -102,6 +107,21 @@ final class CommandMemo implements ConfigView.FtpAccess {
             directories.put(path, known);
         }
         return known;
+    }
+
+    /** The views of the first configuration the command asks about are remembered (they rest on the above). */
+    @Override
+    public ConfigView view(ConfigView base, Path path, Function<Path, ConfigView> compute) {
+        if (!active() || viewsOf != null && viewsOf != base) {
+            return compute.apply(path);
+        }
+        viewsOf = base;
+        ConfigView view = views.get(path);
+        if (view == null) {
+            view = compute.apply(path);
+            views.put(path, view);
+        }
+        return view;
     }
 
     /** The attributes of a path itself (a link is not followed), or null when they cannot be read. */

@@ -148,4 +148,34 @@ class CommandMemoTest {
         assertTrue(memo.lstat(later).isDirectory());
         memo.end();
     }
+
+    @Test
+    void theViewsOfOneConfigurationAreRememberedWithinACommand() throws Exception {
+        org.modftpd.core.internal.config.Configuration c =
+                org.modftpd.core.internal.config.TestConfigs.build("ServerName x\n");
+        org.modftpd.core.internal.config.ConfigView base = org.modftpd.core.internal.config.TestConfigs.mainView(c);
+        org.modftpd.core.internal.config.ConfigView other = base.withHome("/home/x");
+        Path p = tmp.resolve("p");
+        AtomicInteger computed = new AtomicInteger();
+        java.util.function.Function<Path, org.modftpd.core.internal.config.ConfigView> compute = path -> {
+            computed.incrementAndGet();
+            return base;
+        };
+        memo.begin();
+        memo.view(base, p, compute);
+        memo.view(base, p, compute);
+        assertEquals(1, computed.get());
+        memo.view(other, p, compute); // another configuration (an overlay came in): not mixed up
+        memo.view(other, p, compute);
+        assertEquals(3, computed.get());
+        memo.forget(); // an upload
+        memo.view(base, p, compute);
+        assertEquals(4, computed.get());
+        memo.end();
+        memo.begin();
+        memo.view(base, p, compute);
+        memo.end();
+        memo.view(base, p, compute);
+        assertEquals(6, computed.get());
+    }
 }
