@@ -102,8 +102,13 @@ final class CommandMemo implements ConfigView.FtpAccess {
         }
         Boolean known = directories.get(path);
         if (known == null) {
-            BasicFileAttributes a = readOnly ? lstat(path) : null;
-            known = a != null && !a.isSymbolicLink() ? a.isDirectory() : Files.isDirectory(path);
+            if (readOnly) {
+                // what lstat cannot reach, stat cannot either (they differ in the last link only)
+                BasicFileAttributes a = lstat(path);
+                known = a != null && (a.isSymbolicLink() ? Files.isDirectory(path) : a.isDirectory());
+            } else {
+                known = Files.isDirectory(path);
+            }
             directories.put(path, known);
         }
         return known;
