@@ -176,21 +176,22 @@ public final class ConfigView implements Config {
     }
 
     private ConfigView match(Path realPath) {
-        String path = realPath.toAbsolutePath().normalize().toString();
+        Path normal = realPath.toAbsolutePath().normalize();
+        String path = normal.toString();
         ContextNode base = anonymous != null ? anonymous : server;
         List<Match> matches = new ArrayList<>();
         collect(base.directories(), path, matches);
-        matches.sort(Comparator.comparingInt(Match::specificity).reversed());
+        matches.sort(CLOSEST_FIRST);
         List<ContextNode> staticChain = new ArrayList<>(matches.size() + chain.size());
         for (Match m : matches) {
             staticChain.add(m.node());
         }
         staticChain.addAll(chain);
         if (paths.ftpAccess() != null && paths.jailRoot() != null) {
-            List<Match> dynamic = ftpAccess(realPath, staticChain);
+            List<Match> dynamic = ftpAccess(normal, staticChain);
             if (!dynamic.isEmpty()) {
                 matches.addAll(dynamic);
-                matches.sort(Comparator.comparingInt(Match::specificity).reversed());
+                matches.sort(CLOSEST_FIRST);
                 List<ContextNode> full = new ArrayList<>(matches.size() + chain.size());
                 for (Match m : matches) {
                     full.add(m.node());
@@ -210,9 +211,8 @@ public final class ConfigView implements Config {
      * context as specific as its directory (and a little more than a {@code <Directory>} of the same
      * path), unless AllowOverride is off there.
      */
-    private List<Match> ftpAccess(Path realPath, List<ContextNode> staticChain) {
+    private List<Match> ftpAccess(Path target, List<ContextNode> staticChain) {
         Path root = paths.jailRoot();
-        Path target = realPath.toAbsolutePath().normalize();
         Path dir = paths.ftpAccess().isDirectory(target) ? target : target.getParent();
         if (dir == null || !dir.startsWith(root)) {
             return List.of();
@@ -247,6 +247,8 @@ public final class ConfigView implements Config {
 
     private record Match(ContextNode node, int specificity) {
     }
+
+    private static final Comparator<Match> CLOSEST_FIRST = Comparator.comparingInt(Match::specificity).reversed();
 
     private void collect(List<ContextNode> directories, String path, List<Match> into) {
         for (ContextNode d : directories) {
