@@ -355,6 +355,29 @@ public class TransferIT extends ServerTestSupport {
         }
     }
 
+    /**
+     * Files about as large as what a fresh data connection takes at once, and larger, for a client
+     * that reads the 150 before it reads any data: each arrives whole, between its 150 and its 226.
+     */
+    @Test
+    public void filesAroundTheSizeSentAtOnceArriveWholeBetweenTheir150And226() throws Exception {
+        try (ProtoControl c = alice()) {
+            c.expect("TYPE I", 200, "Type set to I");
+            for (int size : new int[] {0, 1, 4096, 65535, 65536, 65537, 3 << 20}) {
+                String name = "at-once-" + size + ".bin";
+                byte[] content = ProtoFiles.random(size, size);
+                ProtoFiles.write(home().resolve(name), content);
+                try (ProtoData d = c.data(Mode.PASV)) {
+                    c.writeLine("RETR " + name);
+                    assertReply("150 Opening BINARY mode data connection for " + name
+                            + (size == 0 ? "" : " (" + size + (size == 1 ? " byte)" : " bytes)")), c.read());
+                    assertSameBytes(name, content, d.socket().getInputStream().readAllBytes());
+                    assertReply("226 Transfer complete", c.read());
+                }
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- ABOR
 
     @Test

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.modftpd.api.Config;
 import org.modftpd.api.ConfigSection;
@@ -30,6 +31,11 @@ public final class ConfigView implements Config {
         /** Whether a path is a directory (following links); a reader may remember the answer for a command. */
         default boolean isDirectory(Path path) {
             return Files.isDirectory(path);
+        }
+
+        /** The view of a path, {@code compute}d from {@code base}; a reader may remember it for a command. */
+        default ConfigView view(ConfigView base, Path path, Function<Path, ConfigView> compute) {
+            return compute.apply(path);
         }
     }
 
@@ -165,21 +171,27 @@ public final class ConfigView implements Config {
 
     @Override
     public ConfigView forPath(Path realPath) {
-        String path = realPath.toAbsolutePath().normalize().toString();
+        FtpAccess access = paths.ftpAccess();
+        return access == null ? match(realPath) : access.view(this, realPath, this::match);
+    }
+
+    private ConfigView match(Path realPath) {
+        Path normal = realPath.toAbsolutePath().normalize();
+        String path = normal.toString();
         ContextNode base = anonymous != null ? anonymous : server;
         List<Match> matches = new ArrayList<>();
         collect(base.directories(), path, matches);
-        matches.sort(Comparator.comparingInt(Match::specificity).reversed());
+        matches.sort(CLOSEST_FIRST);
         List<ContextNode> staticChain = new ArrayList<>(matches.size() + chain.size());
         for (Match m : matches) {
             staticChain.add(m.node());
         }
         staticChain.addAll(chain);
         if (paths.ftpAccess() != null && paths.jailRoot() != null) {
-            List<Match> dynamic = ftpAccess(realPath, staticChain);
+            List<Match> dynamic = ftpAccess(normal, staticChain);
             if (!dynamic.isEmpty()) {
                 matches.addAll(dynamic);
-                matches.sort(Comparator.comparingInt(Match::specificity).reversed());
+                matches.sort(CLOSEST_FIRST);
                 List<ContextNode> full = new ArrayList<>(matches.size() + chain.size());
                 for (Match m : matches) {
                     full.add(m.node());
@@ -199,9 +211,8 @@ public final class ConfigView implements Config {
      * context as specific as its directory (and a little more than a {@code <Directory>} of the same
      * path), unless AllowOverride is off there.
      */
-    private List<Match> ftpAccess(Path realPath, List<ContextNode> staticChain) {
+    private List<Match> ftpAccess(Path target, List<ContextNode> staticChain) {
         Path root = paths.jailRoot();
-        Path target = realPath.toAbsolutePath().normalize();
         Path dir = paths.ftpAccess().isDirectory(target) ? target : target.getParent();
         if (dir == null || !dir.startsWith(root)) {
             return List.of();
@@ -236,6 +247,8 @@ public final class ConfigView implements Config {
 
     private record Match(ContextNode node, int specificity) {
     }
+
+    private static final Comparator<Match> CLOSEST_FIRST = Comparator.comparingInt(Match::specificity).reversed();
 
     private void collect(List<ContextNode> directories, String path, List<Match> into) {
         for (ContextNode d : directories) {

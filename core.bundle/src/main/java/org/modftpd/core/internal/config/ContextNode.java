@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.modftpd.api.ContextKind;
 
 /**
@@ -41,8 +42,19 @@ public final class ContextNode {
         this.moduleSections = Collections.unmodifiableMap(m);
     }
 
+    /** Lower-case names already asked for: a lookup is a map get, not a new string. Bounded. */
+    private static final Map<String, String> KEYS = new ConcurrentHashMap<>();
+    private static final int MAX_KEYS = 4096;
+
     public static String key(String directiveName) {
-        return directiveName.toLowerCase(Locale.ROOT);
+        String key = KEYS.get(directiveName);
+        if (key == null) {
+            key = directiveName.toLowerCase(Locale.ROOT);
+            if (KEYS.size() < MAX_KEYS) {
+                KEYS.put(directiveName, key);
+            }
+        }
+        return key;
     }
 
     public ContextKind kind() {

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import org.modftpd.api.FileView;
@@ -19,7 +21,14 @@ public final class JailedFileView implements FileView {
 
     private static final int MAX_LINKS = 40;
 
+    /** How the walk looks at a path without following a link; null when it cannot be read. */
+    @FunctionalInterface
+    public interface Lstat {
+        BasicFileAttributes of(Path path);
+    }
+
     private final Path root;
+    private final Lstat lstat;
     private final String homeVirtual;
     private volatile String cwd;
 
@@ -29,7 +38,13 @@ public final class JailedFileView implements FileView {
      * @param cwd         the starting directory as the client sees it
      */
     public JailedFileView(Path root, String homeVirtual, String cwd) {
+        this(root, homeVirtual, cwd, JailedFileView::lstat);
+    }
+
+    /** @param lstat how the walk looks at each component (the session remembers answers within a command) */
+    public JailedFileView(Path root, String homeVirtual, String cwd, Lstat lstat) {
         this.root = root;
+        this.lstat = lstat;
         this.homeVirtual = homeVirtual;
         this.cwd = cwd;
     }
@@ -176,7 +191,8 @@ public final class JailedFileView implements FileView {
             String component = todo.get(i);
             Path candidate = current.resolve(component);
             boolean last = i == todo.size() - 1;
-            if ((!last || followLast) && Files.isSymbolicLink(candidate)) {
+            BasicFileAttributes a = !last || followLast ? lstat.of(candidate) : null;
+            if (a != null && a.isSymbolicLink()) {
                 if (++links > MAX_LINKS) {
                     throw new NoSuchFileException(clientPath, null, "Too many levels of symbolic links");
                 }
@@ -200,6 +216,14 @@ public final class JailedFileView implements FileView {
             i++;
         }
         return current;
+    }
+
+    private static BasicFileAttributes lstat(Path path) {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static List<String> split(String virtual) {

@@ -86,7 +86,14 @@ final class DataTransfer {
             }
             return c.error(425, "Unable to build data connection: " + reason(e));
         }
-        s.send(150, opening);
+        if (lazy) {
+            // no client can tell the 150 of a transfer that never waited from one sent before the data:
+            // the connection is open, and every byte fits the socket at once
+            s.hold(150, opening);
+            t.whenWatched(s::release);
+        } else {
+            s.send(150, opening);
+        }
         s.transferHook(info(c, path, clientPath, direction, ascii, 0, started, false), true);
         AtomicReference<ScheduledFuture<?>> stallTimer = new AtomicReference<>();
         t.whenWatched(() -> stallTimer.set(watchStall(s, t)));

@@ -215,7 +215,7 @@ public final class XferModule implements FtpModule {
         c.notes().put(NOTE_PATH, file);
         BasicFileAttributes attrs;
         try {
-            attrs = Files.readAttributes(file, BasicFileAttributes.class);
+            attrs = s.attributes(file);
         } catch (IOException e) {
             throw Support.failure(arg, e);
         }
@@ -245,16 +245,16 @@ public final class XferModule implements FtpModule {
                 if (tooLarge) {
                     throw new DataTransfer.Refused("Operation not permitted");
                 }
-                return ascii ? transfersAscii(in, offset, data, t) : transfersBinary(in, offset, data, t);
+                return ascii ? transfersAscii(in, offset, data, t) : transfersBinary(in, offset, attrs.size(), data, t);
             }, aborted -> { }, !ascii && !tooLarge);
         } catch (IOException e) {
             return c.error(451, arg + ": " + Errors.text(e));
         }
     }
 
-    private static long transfersBinary(FileChannel in, long offset, java.nio.channels.SocketChannel data,
+    private static long transfersBinary(FileChannel in, long offset, long size, java.nio.channels.SocketChannel data,
             TransferControl t) throws IOException {
-        return org.modftpd.core.internal.session.Transfers.sendBinary(in, offset, data, t);
+        return org.modftpd.core.internal.session.Transfers.sendBinary(in, offset, size, data, t);
     }
 
     private static long transfersAscii(FileChannel in, long offset, java.nio.channels.SocketChannel data,

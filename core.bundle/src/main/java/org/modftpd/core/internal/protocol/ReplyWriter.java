@@ -10,6 +10,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class ReplyWriter {
     private final ReentrantLock lock = new ReentrantLock();
     private OutputStream out;
+    private byte[] held;
     private volatile boolean rfc2228;
     private volatile int lastCode;
     private volatile long bytesWritten;
@@ -44,6 +45,37 @@ public final class ReplyWriter {
     }
 
     /**
+     * Takes a reply to be written with the next write (or by {@link #release()}), so that it and
+     * the reply that follows it reach the client in one segment. It counts as written already.
+     */
+    public void hold(int code, String text) {
+        byte[] bytes = Reply.format(Reply.lines(code, text), rfc2228).getBytes(StandardCharsets.UTF_8);
+        lock.lock();
+        try {
+            held = held == null ? bytes : concat(held, bytes);
+            bytesWritten += bytes.length;
+            lastCode = code;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Writes a reply taken by {@link #hold}, if one waits. */
+    public void release() throws IOException {
+        lock.lock();
+        try {
+            if (held != null) {
+                byte[] bytes = held;
+                held = null;
+                out.write(bytes);
+                out.flush();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Answers a Telnet option negotiation as ProFTPD does, refusing every option: {@code IAC DONT x}
      * to {@code WILL}/{@code WONT x}, {@code IAC WONT x} to {@code DO}/{@code DONT x}. Never inside
      * a reply.
@@ -57,7 +89,13 @@ public final class ReplyWriter {
     private void write(byte[] bytes, int code) throws IOException {
         lock.lock();
         try {
-            out.write(bytes);
+            if (held != null) {
+                byte[] before = held;
+                held = null;
+                out.write(concat(before, bytes));
+            } else {
+                out.write(bytes);
+            }
             out.flush();
             bytesWritten += bytes.length;
             if (code != 0) {
@@ -66,6 +104,12 @@ public final class ReplyWriter {
         } finally {
             lock.unlock();
         }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
     }
 
     /** Bytes written to the connection so far. */

@@ -1,9 +1,13 @@
 package org.modftpd.core.internal.session;
 
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 import org.modftpd.core.internal.config.ConfigView;
 import org.modftpd.core.internal.config.ContextNode;
 
@@ -17,6 +21,10 @@ import org.modftpd.core.internal.config.ContextNode;
  * threads (the control watcher answering STAT during a transfer) and code outside a command read
  * the files directly. An upload can create a {@code .ftpaccess}, so {@link #forget()} drops what
  * was remembered after one.
+ *
+ * <p>A command that only reads (group READ or DIRS) also remembers what it learnt of files with
+ * lstat(2), as ProFTPD's stat cache does for a command: the jail walk, the directory checks and
+ * RETR then look at each path once.
  */
 final class CommandMemo implements ConfigView.FtpAccess {
 
@@ -25,8 +33,12 @@ final class CommandMemo implements ConfigView.FtpAccess {
     private final ConfigView.FtpAccess files;
     private final Map<Path, Object> nodes = new HashMap<>();
     private final Map<Path, Boolean> directories = new HashMap<>();
+    private final Map<Path, BasicFileAttributes> links = new HashMap<>();
+    private final Map<Path, ConfigView> views = new HashMap<>();
+    private ConfigView viewsOf;
     private Thread owner;
     private int depth;
+    private boolean readOnly;
 
     CommandMemo(ConfigView.FtpAccess files) {
         this.files = files;
@@ -34,8 +46,14 @@ final class CommandMemo implements ConfigView.FtpAccess {
 
     /** A command starts on the calling (session) thread; nested commands (SITE) share the memo. */
     void begin() {
+        begin(false);
+    }
+
+    /** Like {@link #begin()}; with {@code readOnly} the command's file attributes are remembered too. */
+    void begin(boolean readOnly) {
         if (depth++ == 0) {
             owner = Thread.currentThread();
+            this.readOnly = readOnly;
         }
     }
 
@@ -43,6 +61,7 @@ final class CommandMemo implements ConfigView.FtpAccess {
     void end() {
         if (--depth == 0) {
             owner = null;
+            readOnly = false;
             forget();
         }
     }
@@ -52,6 +71,9 @@ final class CommandMemo implements ConfigView.FtpAccess {
         if (owner == null || owner == Thread.currentThread()) {
             nodes.clear();
             directories.clear();
+            links.clear();
+            views.clear();
+            viewsOf = null;
         }
     }
 
@@ -80,9 +102,53 @@ final class CommandMemo implements ConfigView.FtpAccess {
         }
         Boolean known = directories.get(path);
         if (known == null) {
-            known = Files.isDirectory(path);
+            if (readOnly) {
+                // what lstat cannot reach, stat cannot either (they differ in the last link only)
+                BasicFileAttributes a = lstat(path);
+                known = a != null && (a.isSymbolicLink() ? Files.isDirectory(path) : a.isDirectory());
+            } else {
+                known = Files.isDirectory(path);
+            }
             directories.put(path, known);
         }
         return known;
+    }
+
+    /** The views of the first configuration the command asks about are remembered (they rest on the above). */
+    @Override
+    public ConfigView view(ConfigView base, Path path, Function<Path, ConfigView> compute) {
+        if (!active() || viewsOf != null && viewsOf != base) {
+            return compute.apply(path);
+        }
+        viewsOf = base;
+        ConfigView view = views.get(path);
+        if (view == null) {
+            view = compute.apply(path);
+            views.put(path, view);
+        }
+        return view;
+    }
+
+    /** The attributes of a path itself (a link is not followed), or null when they cannot be read. */
+    BasicFileAttributes lstat(Path path) {
+        boolean remember = readOnly && active();
+        BasicFileAttributes a = remember ? links.get(path) : null;
+        if (a == null) {
+            try {
+                a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (IOException e) {
+                return null;
+            }
+            if (remember) {
+                links.put(path, a);
+            }
+        }
+        return a;
+    }
+
+    /** The attributes of what a path leads to (as stat(2)); fails as {@link Files#readAttributes} does. */
+    BasicFileAttributes stat(Path path) throws IOException {
+        BasicFileAttributes a = readOnly && active() ? links.get(path) : null;
+        return a != null && !a.isSymbolicLink() ? a : Files.readAttributes(path, BasicFileAttributes.class);
     }
 }

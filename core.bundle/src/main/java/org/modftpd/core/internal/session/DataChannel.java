@@ -183,7 +183,9 @@ public final class DataChannel {
             }
             InetAddress peer = SessionImpl.plain(((InetSocketAddress) ch.getRemoteAddress()).getAddress());
             if (allowForeign || peer.equals(expected)) {
-                tune(ch);
+                // Nagle only ever holds data back while earlier data is unacknowledged: a transfer that
+                // writes everything at once and shuts down (unwatched) never needs the option
+                control.whenWatched(() -> tuneQuietly(ch));
                 return ch;
             }
             session.log().notice("SECURITY VIOLATION: Passive connection from foreign IP address "
@@ -194,6 +196,14 @@ public final class DataChannel {
 
     private static void tune(SocketChannel ch) throws IOException {
         ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+    }
+
+    private static void tuneQuietly(SocketChannel ch) {
+        try {
+            tune(ch);
+        } catch (IOException ignored) {
+            // a connection that is already gone fails at its next write
+        }
     }
 
     private static boolean sameFamily(InetAddress a, InetAddress b) {

@@ -10,7 +10,10 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -183,6 +186,32 @@ public final class SessionImpl implements Session, Dispatcher.Target {
         } catch (IOException e) {
             close();
         }
+    }
+
+    /**
+     * Sends a reply with the next one (or at {@link #release()}, or when the command ends), in one
+     * write: the 150 of a transfer that ends without waiting goes out with its 226.
+     */
+    public void hold(int code, String text) {
+        writer.hold(code, text);
+    }
+
+    /** Writes a reply held by {@link #hold}, if any. */
+    public void release() {
+        try {
+            writer.release();
+        } catch (IOException e) {
+            close();
+        }
+    }
+
+    /**
+     * The attributes of what a path leads to, as {@link Files#readAttributes(Path, Class, LinkOption...)}
+     * tells them (within a reading command, what it already learnt of the path).
+     */
+    public BasicFileAttributes attributes(Path path) throws IOException {
+        CommandMemo m = memo;
+        return m == null ? Files.readAttributes(path, BasicFileAttributes.class) : m.stat(path);
     }
 
     @Override
@@ -402,11 +431,14 @@ public final class SessionImpl implements Session, Dispatcher.Target {
         lastCommand = currentCommand;
         CommandMemo m = memo;
         if (m != null) {
-            m.begin();
+            ModuleTable.HandlerBinding command = table.command(verb);
+            String group = command == null ? "" : command.spec().group();
+            m.begin(group.equals("READ") || group.equals("DIRS"));
         }
         try {
             Dispatcher.dispatch(table, this, verb, arg);
         } finally {
+            release();
             if (m != null) {
                 m.end();
             }
@@ -604,9 +636,9 @@ public final class SessionImpl implements Session, Dispatcher.Target {
     public void loggedIn(Identity who, Path root, String homeVirtual, String cwd, ContextNode anonymous,
             String homeReal, java.util.function.UnaryOperator<String> homes) {
         this.identity = who;
-        this.files = new JailedFileView(root, homeVirtual, cwd);
         CommandMemo lookups = new CommandMemo(dir -> runtime.ftpAccess().read(dir, runtime.modules(),
                 problem -> log.warn(problem)));
+        this.files = new JailedFileView(root, homeVirtual, cwd, lookups::lstat);
         ConfigView.Paths paths = new ConfigView.Paths(homeReal, homes, anonymous == null ? null : root.toString(),
                 root, lookups);
         this.memo = lookups;

@@ -13,13 +13,51 @@ import java.nio.channels.SocketChannel;
 public final class Transfers {
 
     private static final long SENDFILE_CHUNK = 8L << 20;
+    private static final int SMALL_FILE = 64 * 1024;
+    /** Buffers for small files; past 256 transfers at once, smaller buffers that are not kept. */
+    private static final BufferPool SMALL_BUFFERS = new BufferPool(SMALL_FILE, 16 * 1024, 256);
 
     private Transfers() {
     }
 
-    public static long sendBinary(FileChannel file, long offset, SocketChannel out, TransferControl control)
-            throws IOException {
+    /**
+     * Sends a file from {@code offset}. {@code expectedSize} is the size the file had when it was
+     * looked at; a file that small is read into a buffer and written at once (the fresh
+     * connection's empty send buffer takes it without waiting, so it is done with no thread
+     * watching the control channel); anything else, or whatever does not fit, goes out watched,
+     * with {@code sendfile}.
+     */
+    public static long sendBinary(FileChannel file, long offset, long expectedSize, SocketChannel out,
+            TransferControl control) throws IOException {
         long position = offset;
+        if (!control.watched() && expectedSize - offset <= SMALL_FILE) {
+            ByteBuffer buffer = SMALL_BUFFERS.take();
+            try {
+                int n = file.read(buffer, position);
+                if (n <= 0) {
+                    return 0;
+                }
+                buffer.flip();
+                out.configureBlocking(false);
+                position += out.write(buffer);
+                control.add(position - offset);
+                if (!buffer.hasRemaining() && n < buffer.capacity()) {
+                    return position - offset;
+                }
+                if (!out.isOpen()) {
+                    throw new java.nio.channels.ClosedChannelException();
+                }
+                out.configureBlocking(true);
+                control.watch();
+                while (buffer.hasRemaining()) {
+                    int w = out.write(buffer);
+                    position += w;
+                    control.add(w);
+                }
+            } finally {
+                SMALL_BUFFERS.give(buffer);
+            }
+        }
         long size = file.size();
         if (!control.watched() && position < size) {
             // first without waiting: a small file fits the fresh connection's send buffer and is done

@@ -111,4 +111,71 @@ class CommandMemoTest {
         assertTrue(memo.isDirectory(p));
         memo.end();
     }
+
+    @Test
+    void aReadingCommandLooksAtEachFileOnce() throws Exception {
+        Path f = Files.writeString(tmp.resolve("f"), "one");
+        memo.begin(true);
+        assertEquals(3, memo.lstat(f).size());
+        Files.writeString(f, "three");
+        assertEquals(3, memo.lstat(f).size());
+        assertEquals(3, memo.stat(f).size());
+        memo.end();
+        memo.begin(true);
+        assertEquals(5, memo.stat(f).size());
+        assertEquals(5, memo.lstat(f).size());
+        memo.end();
+        // other commands (they may change files) and code outside commands always look
+        memo.begin();
+        assertEquals(5, memo.lstat(f).size());
+        Files.writeString(f, "x");
+        assertEquals(1, memo.lstat(f).size());
+        memo.end();
+        assertEquals(1, memo.stat(f).size());
+    }
+
+    @Test
+    void aRememberedLinkIsFollowedAndAMissingFileIsNotRemembered() throws Exception {
+        Path target = Files.writeString(tmp.resolve("target"), "12345");
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), target);
+        Path later = tmp.resolve("later");
+        memo.begin(true);
+        assertTrue(memo.lstat(link).isSymbolicLink());
+        assertTrue(memo.stat(link).isRegularFile());
+        assertEquals(5, memo.stat(link).size());
+        assertNull(memo.lstat(later));
+        Files.createDirectory(later);
+        assertTrue(memo.lstat(later).isDirectory());
+        memo.end();
+    }
+
+    @Test
+    void theViewsOfOneConfigurationAreRememberedWithinACommand() throws Exception {
+        org.modftpd.core.internal.config.Configuration c =
+                org.modftpd.core.internal.config.TestConfigs.build("ServerName x\n");
+        org.modftpd.core.internal.config.ConfigView base = org.modftpd.core.internal.config.TestConfigs.mainView(c);
+        org.modftpd.core.internal.config.ConfigView other = base.withHome("/home/x");
+        Path p = tmp.resolve("p");
+        AtomicInteger computed = new AtomicInteger();
+        java.util.function.Function<Path, org.modftpd.core.internal.config.ConfigView> compute = path -> {
+            computed.incrementAndGet();
+            return base;
+        };
+        memo.begin();
+        memo.view(base, p, compute);
+        memo.view(base, p, compute);
+        assertEquals(1, computed.get());
+        memo.view(other, p, compute); // another configuration (an overlay came in): not mixed up
+        memo.view(other, p, compute);
+        assertEquals(3, computed.get());
+        memo.forget(); // an upload
+        memo.view(base, p, compute);
+        assertEquals(4, computed.get());
+        memo.end();
+        memo.begin();
+        memo.view(base, p, compute);
+        memo.end();
+        memo.view(base, p, compute);
+        assertEquals(6, computed.get());
+    }
 }
