@@ -83,6 +83,7 @@ public final class Transfers {
             }
             control.watch();
         }
+        control.cork(out, true);
         while (position < size) {
             long n = file.transferTo(position, Math.min(SENDFILE_CHUNK, size - position), out);
             if (n <= 0) {
@@ -95,6 +96,7 @@ public final class Transfers {
             position += n;
             control.add(n);
         }
+        control.cork(out, false);
         return position - offset;
     }
 
