@@ -33,9 +33,12 @@ public final class LongListing {
     private String fakeGroup;
     private int fakeMode = -1;
 
-    // the last entry's permissions and date, reused while they stay the same
-    private int lastMode = -1;
-    private String lastPermissions;
+    // the last entry's head (see head) and date, reused while they stay the same
+    private int lastMode;
+    private int lastNlink;
+    private int lastUid;
+    private int lastGid;
+    private String lastHead;
     private long lastDateSecond = Long.MIN_VALUE;
     private boolean lastDateOld;
     private String lastDate;
@@ -71,26 +74,20 @@ public final class LongListing {
 
     /** As {@link #append(StringBuilder, Path, String, FileInfo, boolean)}, the path built only when needed. */
     public void append(StringBuilder out, Supplier<Path> path, String name, FileInfo info, boolean showLink) {
-        String owner = fakeUser != null ? fakeUser
-                : numericIds ? Integer.toString(info.uid()) : names.user(info.uid(), path);
-        String group = fakeGroup != null ? fakeGroup
-                : numericIds ? Integer.toString(info.gid()) : names.group(info.gid(), path);
         int mode = info.mode();
         if (fakeMode >= 0 && !info.isLink()) {
             int bits = info.isDirectory() ? fakeMode | ((fakeMode & 0444) >> 2) : fakeMode;
             mode = (mode & FileInfo.S_IFMT) | bits;
         }
-        if (mode != lastMode || lastPermissions == null) {
-            lastPermissions = FileInfo.permissionString(mode);
+        if (lastHead == null || mode != lastMode || info.nlink() != lastNlink || info.uid() != lastUid
+                || info.gid() != lastGid) {
+            lastHead = head(path, info, mode);
             lastMode = mode;
+            lastNlink = info.nlink();
+            lastUid = info.uid();
+            lastGid = info.gid();
         }
-        out.append(lastPermissions).append(' ');
-        padNumber(out, info.nlink(), 3);
-        out.append(' ');
-        padRight(out, owner, 8);
-        out.append(' ');
-        padRight(out, group, 8);
-        out.append(' ');
+        out.append(lastHead);
         padNumber(out, info.size(), 8);
         out.append(' ');
         appendDate(out, info.mtimeMillis());
@@ -103,6 +100,23 @@ public final class LongListing {
             }
         }
         out.append("\r\n");
+    }
+
+    /** Permissions, links, owner and group, and the space before the size: mostly the same from line to line. */
+    private String head(Supplier<Path> path, FileInfo info, int mode) {
+        String owner = fakeUser != null ? fakeUser
+                : numericIds ? Integer.toString(info.uid()) : names.user(info.uid(), path);
+        String group = fakeGroup != null ? fakeGroup
+                : numericIds ? Integer.toString(info.gid()) : names.group(info.gid(), path);
+        StringBuilder b = new StringBuilder(40);
+        b.append(FileInfo.permissionString(mode)).append(' ');
+        padNumber(b, info.nlink(), 3);
+        b.append(' ');
+        padRight(b, owner, 8);
+        b.append(' ');
+        padRight(b, group, 8);
+        b.append(' ');
+        return b.toString();
     }
 
     /** {@code Mon dd  yyyy} for dates older than six months, else {@code Mon dd HH:MM}. */

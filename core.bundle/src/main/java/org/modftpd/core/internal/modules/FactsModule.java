@@ -272,13 +272,13 @@ public final class FactsModule implements FtpModule {
 
     /** Upper-case hexadecimal of the unsigned value, as {@code Long.toHexString(v).toUpperCase()}. */
     static void appendHex(StringBuilder b, long v) {
-        int shift = 60;
-        while (shift > 0 && (v >>> shift & 0xF) == 0) {
-            shift -= 4;
-        }
-        for (; shift >= 0; shift -= 4) {
-            b.append("0123456789ABCDEF".charAt((int) (v >>> shift & 0xF)));
-        }
+        char[] digits = new char[16];
+        int at = digits.length;
+        do {
+            digits[--at] = "0123456789ABCDEF".charAt((int) (v & 0xF));
+            v >>>= 4;
+        } while (v != 0);
+        b.append(digits, at, digits.length - at);
     }
 
     /** Octal of a non-negative value, as {@code Integer.toOctalString(v)}. */
@@ -299,31 +299,31 @@ public final class FactsModule implements FtpModule {
                 && ((mode & DirectoryReader.EXECUTE) == 0 || Files.isExecutable(p));
     }
 
+    /** The perm fact's values, by {@link #permIndex}. */
+    private static final String[] PERMS = new String[16];
+
+    static {
+        for (int i = 0; i < PERMS.length; i++) {
+            boolean dir = (i & 8) != 0;
+            boolean r = (i & 4) != 0;
+            boolean w = (i & 2) != 0;
+            boolean x = (i & 1) != 0;
+            PERMS[i] = dir ? (r ? "fl" : "") + (w ? "cdmp" : "") + (x ? "e" : "") : (r ? "a" : "") + "dfr" + (w ? "w" : "");
+        }
+    }
+
+    private static int permIndex(boolean dir, boolean r, boolean w, boolean x) {
+        return (dir ? 8 : 0) | (r ? 4 : 0) | (w ? 2 : 0) | (x ? 1 : 0);
+    }
+
     /** The perm fact: what the server process may do with the file, asked with access(2). */
     private static void appendPerm(StringBuilder b, IntPredicate may, boolean dir) {
         // one question answers all when everything is allowed, as it mostly is
         boolean all = may.test(DirectoryReader.READ | DirectoryReader.WRITE | (dir ? DirectoryReader.EXECUTE : 0));
         boolean r = all || may.test(DirectoryReader.READ);
         boolean w = all || may.test(DirectoryReader.WRITE);
-        if (dir) {
-            if (r) {
-                b.append("fl");
-            }
-            if (w) {
-                b.append("cdmp");
-            }
-            if (all || may.test(DirectoryReader.EXECUTE)) {
-                b.append('e');
-            }
-            return;
-        }
-        if (r) {
-            b.append('a');
-        }
-        b.append("dfr");
-        if (w) {
-            b.append('w');
-        }
+        boolean x = dir && (all || may.test(DirectoryReader.EXECUTE));
+        b.append(PERMS[permIndex(dir, r, w, x)]);
     }
 
     private static String type(FileInfo info) {
