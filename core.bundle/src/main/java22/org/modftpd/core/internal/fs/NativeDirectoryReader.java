@@ -61,7 +61,7 @@ final class NativeDirectoryReader implements DirectoryReader {
     private static final int STATFS_SIZE = 120;
     private static final int F_FLAGS = 80;
     private static final long ST_RDONLY = 1;
-    /** tmpfs, ext2/3/4, xfs, btrfs: local file systems whose permission checks are the kernel's own. */
+    /** tmpfs, ext2/3/4, xfs, btrfs: local file systems, read natively; whose permission checks are the kernel's own. */
     private static final long[] LOCAL_FILE_SYSTEMS = {0x01021994L, 0xEF53L, 0x58465342L, 0x9123683EL};
 
     /** The C library's functions, looked up once. */
@@ -79,8 +79,8 @@ final class NativeDirectoryReader implements DirectoryReader {
         private final Charset charset = Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
 
         NativeOpener() {
-            if (!"Linux".equals(System.getProperty("os.name"))) {
-                throw new UnsupportedOperationException("not Linux");
+            if (!"Linux".equals(System.getProperty("os.name")) || ADDRESS.byteSize() != 8) {
+                throw new UnsupportedOperationException("not 64-bit Linux");
             }
             Linker linker = Linker.nativeLinker();
             SymbolLookup libc = linker.defaultLookup();
@@ -148,7 +148,16 @@ final class NativeDirectoryReader implements DirectoryReader {
                     }
                     throw exception(error, dir.toString());
                 }
-                DirectoryReader reader = new NativeDirectoryReader(this, arena, state, dirStream, dir);
+                int fd = (int) dirfd.invokeExact(dirStream);
+                MemorySegment fs = arena.allocate(STATFS_SIZE, 8);
+                if ((int) fstatfs.invokeExact(fd, fs) != 0 || !isLocal(fs.get(JAVA_LONG, 0))) {
+                    int ignored = (int) closedir.invokeExact(dirStream);
+                    // a network or user-space file system may keep a call waiting: java.nio.file lets the
+                    // JDK add a carrier thread meanwhile, a native call would hold the session's carrier
+                    return Directories.nio(dir);
+                }
+                boolean readOnly = (fs.get(JAVA_LONG, F_FLAGS) & ST_RDONLY) != 0;
+                DirectoryReader reader = new NativeDirectoryReader(this, arena, state, dirStream, fd, dir, readOnly);
                 opened = true;
                 return reader;
             } catch (IOException | RuntimeException | Error e) {
@@ -183,38 +192,30 @@ final class NativeDirectoryReader implements DirectoryReader {
     /** The entry whose statx is in {@link #stat}, or -1. */
     private long statted = -1;
 
-    private NativeDirectoryReader(NativeOpener c, Arena arena, MemorySegment state, MemorySegment dirStream, Path dir)
-            throws Throwable {
+    private NativeDirectoryReader(NativeOpener c, Arena arena, MemorySegment state, MemorySegment dirStream, int fd,
+            Path dir, boolean readOnly) throws Throwable {
         this.c = c;
         this.arena = arena;
         this.state = state;
         this.dirStream = dirStream;
-        this.fd = (int) c.dirfd.invokeExact(dirStream);
+        this.fd = fd;
         this.dir = dir;
+        this.readOnly = readOnly;
         this.buffer = arena.allocate(BUFFER, 8);
         this.stat = arena.allocate(STATX_SIZE, 8);
-        boolean local = false;
-        boolean rdonly = true;
-        long device = -1;
-        if (c.overridesPermissions) {
-            MemorySegment fs = arena.allocate(STATFS_SIZE, 8);
-            if ((int) c.fstatfs.invokeExact(fd, fs) == 0) {
-                long type = fs.get(JAVA_LONG, 0);
-                for (long known : LOCAL_FILE_SYSTEMS) {
-                    local |= type == known;
-                }
-                rdonly = (fs.get(JAVA_LONG, F_FLAGS) & ST_RDONLY) != 0;
-            }
-            if (local && (int) c.statx.invokeExact(fd, arena.allocateFrom(""), AT_EMPTY_PATH, STATX_BASIC_STATS,
-                    stat) == 0) {
-                device = dev(stat);
-            } else {
-                local = false;
+        boolean answer = c.overridesPermissions
+                && (int) c.statx.invokeExact(fd, arena.allocateFrom(""), AT_EMPTY_PATH, STATX_BASIC_STATS, stat) == 0;
+        this.answerAccess = answer;
+        this.dev = answer ? dev(stat) : -1;
+    }
+
+    private static boolean isLocal(long fileSystemType) {
+        for (long known : LOCAL_FILE_SYSTEMS) {
+            if (fileSystemType == known) {
+                return true;
             }
         }
-        this.answerAccess = local;
-        this.readOnly = rdonly;
-        this.dev = device;
+        return false;
     }
 
     private static long dev(MemorySegment stat) {

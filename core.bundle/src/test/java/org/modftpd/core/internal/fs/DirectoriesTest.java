@@ -55,6 +55,22 @@ class DirectoriesTest {
     }
 
     @Test
+    void onlyLocalFileSystemsAreReadNatively() throws IOException {
+        Assumptions.assumeTrue(Directories.isNative());
+        try (DirectoryReader local = Directories.open(dir);
+                DirectoryReader proc = Directories.open(Path.of("/proc/self"))) {
+            assertFalse(local instanceof NioDirectoryReader, local.getClass().getName());
+            // /proc stands for the file systems (NFS, FUSE, ...) whose calls may wait: java.nio.file reads them
+            assertTrue(proc instanceof NioDirectoryReader, proc.getClass().getName());
+            boolean sawStatus = false;
+            while (proc.next()) {
+                sawStatus |= proc.name().equals("status");
+            }
+            assertTrue(sawStatus);
+        }
+    }
+
+    @Test
     void bothReadersSeeTheSameEntriesDetailsAndAccess() throws IOException {
         Files.writeString(dir.resolve("plain.txt"), "hello");
         Path old = Files.write(dir.resolve("old.bin"), new byte[70_000]);
