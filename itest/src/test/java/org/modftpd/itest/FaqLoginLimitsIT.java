@@ -69,6 +69,8 @@ public class FaqLoginLimitsIT extends ServerTestSupport {
         try (Ftp first = login("alice", Provision.ALICE_PASSWORD); Ftp second = connect()) {
             second.expect(331, "USER alice");
             assertEquals("Only one session for 1 user", second.expect(530, "PASS " + Provision.ALICE_PASSWORD).text());
+            second.quit();
+            first.quit();
         }
         try (Ftp a = login("alice", Provision.ALICE_PASSWORD); Ftp b = login("bob", Provision.BOB_PASSWORD);
                 Ftp c = login("carol", Provision.CAROL_PASSWORD); Ftp d = connect()) {

@@ -105,6 +105,22 @@ public final class Ftp implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends QUIT and waits until the server has closed the connection: once it has, the session no
+     * longer counts against any limit.
+     */
+    public void quit() {
+        try {
+            client.sendCommand("QUIT");
+            while (client.getReply() > 0) {
+                // read whatever is left until the server closes
+            }
+        } catch (IOException closed) {
+            // the server has closed the connection (or already had)
+        }
+        close();
+    }
+
     @Override
     public void close() {
         try {

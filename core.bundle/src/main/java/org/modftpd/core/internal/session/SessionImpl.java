@@ -935,17 +935,19 @@ public final class SessionImpl implements Session, Dispatcher.Target {
         if (t != null) {
             t.abort("session closed");
         }
-        try {
-            control.close();
-        } catch (IOException ignored) {
-            // already closed
-        }
+        // the session leaves the server's books before the client sees its connection close, so a
+        // client that has seen the close can log in again within MaxClientsPerUser and the like
         if (view != null) {
             for (ModuleEntry m : runtime.modules().modules()) {
                 hook(m, h -> h.disconnected(this));
             }
             log.info("FTP session closed.");
             runtime.sessionEnded(this);
+        }
+        try {
+            control.close();
+        } catch (IOException ignored) {
+            // already closed
         }
     }
 
