@@ -1,6 +1,7 @@
 package org.modftpd.core.internal.fs;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,16 @@ public final class Directories {
 
     public static DirectoryReader open(Path dir) throws IOException {
         return OPENER.open(dir);
+    }
+
+    /**
+     * Which of {@code mode} (a sum of DirectoryReader's READ, WRITE and EXECUTE) the server process
+     * may do with a file, asked with access(2) once per bit.
+     */
+    public static int allowed(Path file, int mode) {
+        return ((mode & DirectoryReader.READ) != 0 && Files.isReadable(file) ? DirectoryReader.READ : 0)
+                | ((mode & DirectoryReader.WRITE) != 0 && Files.isWritable(file) ? DirectoryReader.WRITE : 0)
+                | ((mode & DirectoryReader.EXECUTE) != 0 && Files.isExecutable(file) ? DirectoryReader.EXECUTE : 0);
     }
 
     /** Whether directories are read natively (false: through java.nio.file). */

@@ -27,8 +27,13 @@ public interface DirectoryReader extends Closeable {
     FileInfo info() throws IOException;
 
     /**
-     * Whether the server process may read, write or search the current entry (a sum of
-     * {@link #READ}, {@link #WRITE}, {@link #EXECUTE}), as access(2) answers: links are followed.
+     * Which of {@code mode} (a sum of {@link #READ}, {@link #WRITE}, {@link #EXECUTE}) the server
+     * process may do with the current entry, as access(2) answers each: links are followed.
      */
-    boolean accessible(int mode);
+    int allowed(int mode);
+
+    /** Whether the server process may do all of {@code mode} with the current entry. */
+    default boolean accessible(int mode) {
+        return allowed(mode) == mode;
+    }
 }

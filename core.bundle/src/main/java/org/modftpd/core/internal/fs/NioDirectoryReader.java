@@ -44,10 +44,8 @@ final class NioDirectoryReader implements DirectoryReader {
     }
 
     @Override
-    public boolean accessible(int mode) {
-        return ((mode & READ) == 0 || Files.isReadable(current))
-                && ((mode & WRITE) == 0 || Files.isWritable(current))
-                && ((mode & EXECUTE) == 0 || Files.isExecutable(current));
+    public int allowed(int mode) {
+        return Directories.allowed(current, mode);
     }
 
     @Override

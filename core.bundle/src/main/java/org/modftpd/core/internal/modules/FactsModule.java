@@ -15,7 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.IntPredicate;
+import java.util.function.IntUnaryOperator;
 import org.modftpd.api.Command;
 import org.modftpd.api.Command.Outcome;
 import org.modftpd.api.FtpReplyException;
@@ -164,15 +164,15 @@ public final class FactsModule implements FtpModule {
 
         /** Appends {@code fact=value;...; name} (without line end), the facts in ALL_FACTS' order. */
         void append(StringBuilder b, Path path, String name, String typeName, FileInfo info) {
-            append(b, mode -> access(path, mode), name, typeName, info);
+            append(b, mode -> Directories.allowed(path, mode), name, typeName, info);
         }
 
         /** As {@link #append(StringBuilder, Path, String, String, FileInfo)} for a directory entry being read. */
         void append(StringBuilder b, DirectoryReader entry, String name, String typeName, FileInfo info) {
-            append(b, entry::accessible, name, typeName, info);
+            append(b, entry::allowed, name, typeName, info);
         }
 
-        private void append(StringBuilder b, IntPredicate may, String name, String typeName, FileInfo info) {
+        private void append(StringBuilder b, IntUnaryOperator may, String name, String typeName, FileInfo info) {
             boolean dir = info.isDirectory();
             if (modify) {
                 b.append("modify=").append(modify(info.mtimeMillis())).append(';');
@@ -292,13 +292,6 @@ public final class FactsModule implements FtpModule {
         }
     }
 
-    /** access(2) for a path: {@code mode} is a sum of DirectoryReader's READ, WRITE and EXECUTE. */
-    private static boolean access(Path p, int mode) {
-        return ((mode & DirectoryReader.READ) == 0 || Files.isReadable(p))
-                && ((mode & DirectoryReader.WRITE) == 0 || Files.isWritable(p))
-                && ((mode & DirectoryReader.EXECUTE) == 0 || Files.isExecutable(p));
-    }
-
     /** The perm fact's values, by {@link #permIndex}. */
     private static final String[] PERMS = new String[16];
 
@@ -316,14 +309,11 @@ public final class FactsModule implements FtpModule {
         return (dir ? 8 : 0) | (r ? 4 : 0) | (w ? 2 : 0) | (x ? 1 : 0);
     }
 
-    /** The perm fact: what the server process may do with the file, asked with access(2). */
-    private static void appendPerm(StringBuilder b, IntPredicate may, boolean dir) {
-        // one question answers all when everything is allowed, as it mostly is
-        boolean all = may.test(DirectoryReader.READ | DirectoryReader.WRITE | (dir ? DirectoryReader.EXECUTE : 0));
-        boolean r = all || may.test(DirectoryReader.READ);
-        boolean w = all || may.test(DirectoryReader.WRITE);
-        boolean x = dir && (all || may.test(DirectoryReader.EXECUTE));
-        b.append(PERMS[permIndex(dir, r, w, x)]);
+    /** The perm fact: what the server process may do with the file, as access(2) answers. */
+    private static void appendPerm(StringBuilder b, IntUnaryOperator may, boolean dir) {
+        int ok = may.applyAsInt(DirectoryReader.READ | DirectoryReader.WRITE | (dir ? DirectoryReader.EXECUTE : 0));
+        b.append(PERMS[permIndex(dir, (ok & DirectoryReader.READ) != 0, (ok & DirectoryReader.WRITE) != 0,
+                (ok & DirectoryReader.EXECUTE) != 0)]);
     }
 
     private static String type(FileInfo info) {

@@ -61,7 +61,7 @@ final class NativeDirectoryReader implements DirectoryReader {
     private static final int STATFS_SIZE = 120;
     private static final int F_FLAGS = 80;
     private static final long ST_RDONLY = 1;
-    /** tmpfs, ext2/3/4, xfs, btrfs: local file systems, read natively; whose permission checks are the kernel's own. */
+    /** tmpfs, ext2/3/4, xfs, btrfs: the local file systems read natively, with the kernel's own permission checks. */
     private static final long[] LOCAL_FILE_SYSTEMS = {0x01021994L, 0xEF53L, 0x58465342L, 0x9123683EL};
 
     /** The C library's functions, looked up once. */
@@ -184,6 +184,7 @@ final class NativeDirectoryReader implements DirectoryReader {
     private long at;
     private long current = -1;
     private String name;
+    private Path path;
     private boolean closed;
     /** Whether access can be answered from an entry's statx (see NativeOpener.overridesPermissions). */
     private final boolean answerAccess;
@@ -245,6 +246,7 @@ final class NativeDirectoryReader implements DirectoryReader {
                     filled = 0;
                     at = 0;
                     name = null;
+                    path = null;
                     return false;
                 }
                 filled = n;
@@ -253,6 +255,7 @@ final class NativeDirectoryReader implements DirectoryReader {
             current = at;
             if (!isDotOrDotDot(current + D_NAME)) {
                 name = null;
+                path = null;
                 return true;
             }
         }
@@ -276,7 +279,10 @@ final class NativeDirectoryReader implements DirectoryReader {
 
     @Override
     public Path path() {
-        return dir.resolve(name());
+        if (path == null) {
+            path = dir.resolve(name());
+        }
+        return path;
     }
 
     @Override
@@ -301,24 +307,38 @@ final class NativeDirectoryReader implements DirectoryReader {
     }
 
     @Override
-    public boolean accessible(int mode) {
+    public int allowed(int mode) {
         if (answerAccess && statted == current && current >= 0) {
             int fileMode = Short.toUnsignedInt(stat.get(JAVA_SHORT, STX_MODE));
             int type = fileMode & FileInfo.S_IFMT;
             // a link is followed by access(2); another file system mounted here has its own flags
             if (type != FileInfo.S_IFLNK && dev(stat) == dev
                     && (stat.get(JAVA_LONG, STX_ATTRIBUTES_MASK) & STATX_ATTR_IMMUTABLE) != 0) {
-                boolean allowed = true;
-                if ((mode & WRITE) != 0) {
-                    allowed = (stat.get(JAVA_LONG, STX_ATTRIBUTES) & STATX_ATTR_IMMUTABLE) == 0
-                            && !(readOnly && (type == FileInfo.S_IFREG || type == FileInfo.S_IFDIR));
+                int allowed = mode & READ;
+                if ((stat.get(JAVA_LONG, STX_ATTRIBUTES) & STATX_ATTR_IMMUTABLE) == 0
+                        && !(readOnly && (type == FileInfo.S_IFREG || type == FileInfo.S_IFDIR))) {
+                    allowed |= mode & WRITE;
                 }
-                if ((mode & EXECUTE) != 0 && type != FileInfo.S_IFDIR) {
-                    allowed &= (fileMode & 0111) != 0;
+                if (type == FileInfo.S_IFDIR || (fileMode & 0111) != 0) {
+                    allowed |= mode & EXECUTE;
                 }
                 return allowed;
             }
         }
+        // one question answers all when everything is allowed, as it mostly is
+        if (faccessat(mode)) {
+            return mode;
+        }
+        int allowed = 0;
+        for (int bit = READ; bit != 0; bit >>= 1) {
+            if ((mode & bit) != 0 && mode != bit && faccessat(bit)) {
+                allowed |= bit;
+            }
+        }
+        return allowed;
+    }
+
+    private boolean faccessat(int mode) {
         try {
             return (int) c.faccessat.invokeExact(fd, buffer.asSlice(current + D_NAME), mode, 0) == 0;
         } catch (Throwable t) {
