@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.After;
-import org.junit.Before;
 import org.junit.Test;
 
 /**
@@ -25,37 +24,27 @@ import org.junit.Test;
  * {@code var/log/modftpd.out}, answers SIGHUP, SIGTERM and SIGINT, and a start that fails is reported
  * with the server's status.
  */
-public class DistDetachedIT {
+public class DistDetachedIT extends DistTestSupport {
 
     private static final Pattern STARTED = Pattern.compile("modftpd started \\(pid (\\d+)\\); console log: (.*)\n");
 
     private static final Pattern STOPPED = Pattern.compile("(?s).*\\[INFO\\] modftpd - modftpd \\S+ stopped\n");
 
-    private DistHome dist;
     private final List<Long> detached = new ArrayList<>();
 
-    @Before
-    public void copyDistribution() throws IOException {
-        dist = DistHome.copy();
-    }
-
-    /** Stops the detached servers this test started, by their PID only, then removes the copy. */
+    /** Stops the detached servers this test started, by their PID only (the copy is removed after). */
     @After
-    public void stopAndRemove() throws Exception {
-        try {
-            for (long pid : detached) {
-                Optional<ProcessHandle> p = ProcessHandle.of(pid).filter(this::ours);
-                if (p.isPresent()) {
-                    p.get().destroy();
-                    try {
-                        p.get().onExit().get(DistHome.STOP_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
-                    } catch (java.util.concurrent.TimeoutException e) {
-                        p.get().destroyForcibly();
-                    }
+    public void stopDetached() throws Exception {
+        for (long pid : detached) {
+            Optional<ProcessHandle> p = ProcessHandle.of(pid).filter(this::ours);
+            if (p.isPresent()) {
+                p.get().destroy();
+                try {
+                    p.get().onExit().get(DistHome.STOP_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    p.get().destroyForcibly();
                 }
             }
-        } finally {
-            dist.close();
         }
     }
 

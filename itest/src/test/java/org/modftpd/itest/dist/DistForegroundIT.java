@@ -22,8 +22,6 @@ import java.util.List;
 import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPClient;
 import org.apache.commons.net.ftp.FTPFile;
-import org.junit.After;
-import org.junit.Before;
 import org.junit.Test;
 
 /**
@@ -31,19 +29,7 @@ import org.junit.Test;
  * (status 0, sessions told "421 FTP server shutting down"), and refuses to start on a bad
  * configuration with status 1 and file:line.
  */
-public class DistForegroundIT {
-
-    private DistHome dist;
-
-    @Before
-    public void copyDistribution() throws IOException {
-        dist = DistHome.copy();
-    }
-
-    @After
-    public void stopAndRemove() throws IOException {
-        dist.close();
-    }
+public class DistForegroundIT extends DistTestSupport {
 
     @Test
     public void servesLoginsAndStopsCleanlyOnSigterm() throws Exception {

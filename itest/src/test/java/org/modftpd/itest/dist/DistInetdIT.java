@@ -7,8 +7,6 @@ import static org.junit.Assert.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.After;
-import org.junit.Before;
 import org.junit.Test;
 
 /**
@@ -16,19 +14,7 @@ import org.junit.Test;
  * with Accept=yes do) hands each connection to a new {@code bin/modftpd} as standard input and
  * output; the process serves that one session and ends with it.
  */
-public class DistInetdIT {
-
-    private DistHome dist;
-
-    @Before
-    public void copyDistribution() throws Exception {
-        dist = DistHome.copy();
-    }
-
-    @After
-    public void stopAndRemove() throws Exception {
-        dist.close();
-    }
+public class DistInetdIT extends DistTestSupport {
 
     @Test
     public void eachConnectionIsServedByItsOwnProcess() throws Exception {

@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
-import org.junit.After;
-import org.junit.Before;
 import org.junit.Test;
 
 /**
@@ -20,19 +18,7 @@ import org.junit.Test;
  * started, and a module that can never start (an import nothing exports) neither holds the launch
  * back nor keeps the others out.
  */
-public class DistModulesIT {
-
-    private DistHome dist;
-
-    @Before
-    public void copyDistribution() throws Exception {
-        dist = DistHome.copy();
-    }
-
-    @After
-    public void stopAndRemove() throws Exception {
-        dist.close();
-    }
+public class DistModulesIT extends DistTestSupport {
 
     @Test
     public void aModuleThatCannotResolveNeitherHoldsTheLaunchNorKeepsTheOthersOut() throws Exception {

@@ -13,8 +13,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.After;
-import org.junit.Before;
 import org.junit.Test;
 
 /**
@@ -22,19 +20,7 @@ import org.junit.Test;
  * byte for byte as ProFTPD's ftpshut writes it, honoured with 500 and 421), ftpwho, ftpcount,
  * ftpdctl, and the zero-downtime takeover of the listening ports by a new server process.
  */
-public class DistOperationsIT {
-
-    private DistHome dist;
-
-    @Before
-    public void copyDistribution() throws Exception {
-        dist = DistHome.copy();
-    }
-
-    @After
-    public void stopAndRemove() throws Exception {
-        dist.close();
-    }
+public class DistOperationsIT extends DistTestSupport {
 
     private Tools.Output tool(String name, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();

@@ -6,8 +6,6 @@ import static org.junit.Assert.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.After;
-import org.junit.Before;
 import org.junit.Test;
 
 /**
@@ -16,24 +14,12 @@ import org.junit.Test;
  * server starts from a file with the daemon-only directives a real ProFTPD file has, which load with
  * one notice each.
  */
-public class DistReloadIT {
+public class DistReloadIT extends DistTestSupport {
 
     private static final List<String> DAEMON_ONLY = List.of("PidFile /var/run/proftpd.pid",
             "ScoreboardFile /var/run/proftpd.scoreboard", "WtmpLog off", "User nobody", "Group nogroup");
 
     private static final String SYSTEM_LOG = "SystemLog \"%{env:MODFTPD_HOME}/var/log/modftpd.log\"";
-
-    private DistHome dist;
-
-    @Before
-    public void copyDistribution() throws Exception {
-        dist = DistHome.copy();
-    }
-
-    @After
-    public void stopAndRemove() throws Exception {
-        dist.close();
-    }
 
     @Test
     public void sighupReloadsForNewSessionsAndRefusesABadFile() throws Exception {
