@@ -35,6 +35,7 @@ import org.modftpd.core.internal.log.TransferLog;
 import org.modftpd.core.internal.protocol.Addresses;
 import org.modftpd.core.internal.session.SessionImpl;
 import org.modftpd.core.internal.session.TransferControl;
+import org.modftpd.core.internal.session.Transfers;
 import org.modftpd.spi.CommandSpec;
 import org.modftpd.spi.CommandSpec.CommandClass;
 import org.modftpd.spi.FtpModule;
@@ -245,21 +246,18 @@ public final class XferModule implements FtpModule {
                 if (tooLarge) {
                     throw new DataTransfer.Refused("Operation not permitted");
                 }
-                return ascii ? transfersAscii(in, offset, data, t) : transfersBinary(in, offset, attrs.size(), data, t);
+                return ascii ? transfersAscii(in, offset, data, t)
+                        : Transfers.sendBinary(in, offset, attrs.size(), data, t, s.runtime().smallFileBuffers());
             }, aborted -> { }, !ascii && !tooLarge);
         } catch (IOException e) {
             return c.error(451, arg + ": " + Errors.text(e));
         }
     }
 
-    private static long transfersBinary(FileChannel in, long offset, long size, java.nio.channels.SocketChannel data,
-            TransferControl t) throws IOException {
-        return org.modftpd.core.internal.session.Transfers.sendBinary(in, offset, size, data, t);
-    }
 
     private static long transfersAscii(FileChannel in, long offset, java.nio.channels.SocketChannel data,
             TransferControl t) throws IOException {
-        return org.modftpd.core.internal.session.Transfers.sendAscii(in, offset, data, t);
+        return Transfers.sendAscii(in, offset, data, t);
     }
 
     // ---------------------------------------------------------------- STOR / APPE / STOU
@@ -391,11 +389,11 @@ public final class XferModule implements FtpModule {
         try (out) {
             result = DataTransfer.run(c, arg, target, Transfer.Direction.INCOMING, -1, opening, (data, t) -> {
                 if (ascii) {
-                    return org.modftpd.core.internal.session.Transfers.receiveAscii(data, out, start, t, maxBytes);
+                    return Transfers.receiveAscii(data, out, start, t, maxBytes);
                 }
                 ByteBuffer buffer = s.runtime().buffers().take();
                 try {
-                    return org.modftpd.core.internal.session.Transfers.receiveBinary(data, out, start, buffer, t,
+                    return Transfers.receiveBinary(data, out, start, buffer, t,
                             maxBytes);
                 } finally {
                     s.runtime().buffers().give(buffer);

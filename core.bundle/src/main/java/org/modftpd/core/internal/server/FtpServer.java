@@ -40,6 +40,7 @@ import org.modftpd.core.internal.ops.ShutdownFiles;
 import org.modftpd.core.internal.session.BufferPool;
 import org.modftpd.core.internal.session.ServerRuntime;
 import org.modftpd.core.internal.session.SessionImpl;
+import org.modftpd.core.internal.session.Transfers;
 import org.modftpd.spi.FtpModule;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -95,6 +96,8 @@ public final class FtpServer implements ServerRuntime, Operations.Server {
      * most 16 of them (32 MiB), uploads beyond that many at once read into 256 KiB.
      */
     private final BufferPool buffers = new BufferPool(2 * 1024 * 1024, 256 * 1024, 16);
+    /** Past 256 small downloads at once, smaller buffers that are not kept. */
+    private final BufferPool smallFileBuffers = new BufferPool(Transfers.SMALL_FILE, 16 * 1024, 256);
     private final org.modftpd.core.internal.session.FtpAccessFiles ftpAccess =
             new org.modftpd.core.internal.session.FtpAccessFiles();
     private final ScheduledExecutorService timer = newTimer();
@@ -824,6 +827,11 @@ public final class FtpServer implements ServerRuntime, Operations.Server {
     @Override
     public BufferPool buffers() {
         return buffers;
+    }
+
+    @Override
+    public BufferPool smallFileBuffers() {
+        return smallFileBuffers;
     }
 
     @Override

@@ -26,6 +26,9 @@ public interface ServerRuntime {
     /** Direct buffers for transfers, reused across transfers. */
     BufferPool buffers();
 
+    /** Buffers for downloads small enough to be read and written at once ({@link Transfers#SMALL_FILE}). */
+    BufferPool smallFileBuffers();
+
     void sessionStarted(SessionImpl session);
 
     void sessionEnded(SessionImpl session);

@@ -13,9 +13,8 @@ import java.nio.channels.SocketChannel;
 public final class Transfers {
 
     private static final long SENDFILE_CHUNK = 8L << 20;
-    private static final int SMALL_FILE = 64 * 1024;
-    /** Buffers for small files; past 256 transfers at once, smaller buffers that are not kept. */
-    private static final BufferPool SMALL_BUFFERS = new BufferPool(SMALL_FILE, 16 * 1024, 256);
+    /** A download of at most this many bytes is read into a buffer and written at once. */
+    public static final int SMALL_FILE = 64 * 1024;
 
     private Transfers() {
     }
@@ -25,13 +24,13 @@ public final class Transfers {
      * looked at; a file that small is read into a buffer and written at once (the fresh
      * connection's empty send buffer takes it without waiting, so it is done with no thread
      * watching the control channel); anything else, or whatever does not fit, goes out watched,
-     * with {@code sendfile}.
+     * with {@code sendfile}. {@code small} lends the buffer for a small file.
      */
     public static long sendBinary(FileChannel file, long offset, long expectedSize, SocketChannel out,
-            TransferControl control) throws IOException {
+            TransferControl control, BufferPool small) throws IOException {
         long position = offset;
         if (!control.watched() && expectedSize - offset <= SMALL_FILE) {
-            ByteBuffer buffer = SMALL_BUFFERS.take();
+            ByteBuffer buffer = small.take();
             try {
                 int n = file.read(buffer, position);
                 if (n <= 0) {
@@ -55,7 +54,7 @@ public final class Transfers {
                     control.add(w);
                 }
             } finally {
-                SMALL_BUFFERS.give(buffer);
+                small.give(buffer);
             }
         }
         long size = file.size();
