@@ -210,6 +210,13 @@ final class DistHome implements AutoCloseable {
         return keep(ServerProcess.start(launch(args)));
     }
 
+    /** Like {@link #start(String...)} with {@code env} added to the server's environment. */
+    ServerProcess start(Map<String, String> env, String... args) throws IOException {
+        ProcessBuilder pb = launch(args);
+        pb.environment().putAll(env);
+        return keep(ServerProcess.start(pb));
+    }
+
     /** Starts {@code bin/modftpd args} with its standard input open to the test (for --shell). */
     ServerProcess startWithInput(String... args) throws IOException {
         return keep(ServerProcess.startWithInput(launch(args)));

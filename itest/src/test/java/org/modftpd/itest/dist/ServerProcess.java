@@ -135,6 +135,12 @@ final class ServerProcess {
         }
     }
 
+    /** The output lines at and after {@code from} (a {@link #mark()}). */
+    List<String> linesFrom(int from) {
+        List<String> all = outputLines();
+        return all.subList(Math.min(from, all.size()), all.size());
+    }
+
     List<String> outputLines() {
         synchronized (lines) {
             return lines.stream().filter(l -> l != null).toList();

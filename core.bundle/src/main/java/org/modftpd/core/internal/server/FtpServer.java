@@ -96,6 +96,9 @@ public final class FtpServer implements ServerRuntime, Operations.Server {
      * most 16 of them (32 MiB), uploads beyond that many at once read into 256 KiB.
      */
     private final BufferPool buffers = new BufferPool(2 * 1024 * 1024, 256 * 1024, 16);
+    /** A collection when the server goes quiet; on a thread of its own, as it waits for the collection. */
+    private final QuietCollector quietCollector = new QuietCollector(
+            () -> Thread.ofPlatform().daemon().name("modftpd-quiet-gc").start(System::gc));
     /** Past 256 small downloads at once, smaller buffers that are not kept. */
     private final BufferPool smallFileBuffers = new BufferPool(Transfers.SMALL_FILE, 16 * 1024, 256);
     private final org.modftpd.core.internal.session.FtpAccessFiles ftpAccess =
@@ -186,6 +189,7 @@ public final class FtpServer implements ServerRuntime, Operations.Server {
         this.active = true;
         this.startedAt = Instant.now();
         timer.scheduleWithFixedDelay(this::shutdownTick, 1, 1, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(quietCollector::tick, 1, 1, TimeUnit.SECONDS);
         Hashtable<String, Object> commandProps = new Hashtable<>();
         commandProps.put("osgi.command.scope", GogoCommands.SCOPE);
         commandProps.put("osgi.command.function", GogoCommands.FUNCTIONS);
@@ -830,17 +834,24 @@ public final class FtpServer implements ServerRuntime, Operations.Server {
     }
 
     @Override
+    public void commandReceived() {
+        quietCollector.activity();
+    }
+
+    @Override
     public BufferPool smallFileBuffers() {
         return smallFileBuffers;
     }
 
     @Override
     public void sessionStarted(SessionImpl session) {
+        quietCollector.activity();
         sessions.put(session.id(), session);
     }
 
     @Override
     public void sessionEnded(SessionImpl session) {
+        quietCollector.activity();
         sessions.remove(session.id());
         synchronized (sessions) {
             sessions.notifyAll();

@@ -29,6 +29,9 @@ public interface ServerRuntime {
     /** Buffers for downloads small enough to be read and written at once ({@link Transfers#SMALL_FILE}). */
     BufferPool smallFileBuffers();
 
+    /** A session received a command (the server is not idle). */
+    void commandReceived();
+
     void sessionStarted(SessionImpl session);
 
     void sessionEnded(SessionImpl session);

@@ -399,6 +399,7 @@ public final class SessionImpl implements Session, Dispatcher.Target {
             }
             tooLong = 0;
             lastCommandNanos = System.nanoTime();
+            runtime.commandReceived();
             execute(line.text());
             if (quit) {
                 return;
