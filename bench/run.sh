@@ -202,11 +202,12 @@ server_cmd() { # server port -> prints the command, one word per line
 }
 
 SPID=""
-start_server() { # server port
+start_server() { # server port -> SPID
   local s="$1" p="$2"; local -a cmd
   mapfile -t cmd < <(server_cmd "$s" "$p")
   "${cmd[@]}" > "$T/logs/$s.out" 2>&1 < /dev/null &
   SPID=$!
+  STARTED+=("$SPID")
   for _ in $(seq 1 300); do # 30 s at most
     if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then return 0; fi
     kill -0 "$SPID" 2>/dev/null || { log "$s exited"; cat "$T/logs/$s.out" >&2; return 1; }
@@ -216,17 +217,19 @@ start_server() { # server port
 }
 
 descendants() { local k; for k in $(pgrep -P "$1" || true); do echo "$k"; descendants "$k"; done; }
-stop_server() {
-  [ -n "$SPID" ] || return 0
-  local kids; kids="$(descendants "$SPID")"
-  kill -TERM "$SPID" 2>/dev/null || true
-  for _ in $(seq 1 100); do kill -0 "$SPID" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$SPID" 2>/dev/null || true
+STARTED=()
+stop_pid() { # pid: SIGTERM, then SIGKILL of the PID and the descendants it had
+  local pid="$1"
+  [ -n "$pid" ] || return 0
+  local kids; kids="$(descendants "$pid")"
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
   for k in $kids; do kill -KILL "$k" 2>/dev/null || true; done
-  wait "$SPID" 2>/dev/null || true
-  SPID=""
+  wait "$pid" 2>/dev/null || true
 }
-cleanup() { stop_server; if [ "$keep" = 0 ] && mountpoint -q "$T/root"; then umount "$T/root" || true; fi; }
+stop_server() { stop_pid "$SPID"; SPID=""; }
+cleanup() { local p; for p in "${STARTED[@]}"; do kill -0 "$p" 2>/dev/null && stop_pid "$p"; done; if [ "$keep" = 0 ] && mountpoint -q "$T/root"; then umount "$T/root" || true; fi; }
 trap cleanup EXIT
 
 record() { # server workload run json...
@@ -251,24 +254,42 @@ if [[ " $workloads " == *" W0 "* ]]; then
   done
 fi
 
-# ------------------------------------------------------------------ W1-W7 per server
-for s in $servers; do
-  case "$s" in
-    proftpd) [ -x /usr/sbin/proftpd ] || { log "skip proftpd (not installed)"; continue; } ;;
-    vsftpd|pure-ftpd) [ -x "$T/peers/$s/usr/sbin/$s" ] || { log "skip $s (run bench/setup.sh)"; continue; } ;;
+# ------------------------------------------------------------------ W1-W5: all servers, interleaved
+# Every server is started once and left running (idle) while the others are measured; each run of
+# a workload goes through the servers in turn, starting one server later each run, so a slow spell
+# of the machine (other guests, the host reclaiming memory) falls on every server alike instead of
+# on whichever server's block it happened in.
+available() { # server -> 0 when it can be run here
+  case "$1" in
+    proftpd) [ -x /usr/sbin/proftpd ] || { log "skip proftpd (not installed)"; return 1; } ;;
+    vsftpd|pure-ftpd) [ -x "$T/peers/$1/usr/sbin/$1" ] || { log "skip $1 (run bench/setup.sh)"; return 1; } ;;
   esac
-  if [ "$s" = modftpd ]; then U=bench; else U=benchftp; fi
-  [ "$s" = proftpd ] && U=bench
-  port=$(free_port)
-  write_conf "$s" "$port"
-  common=(--port "$port" --user "$U" --pass benchpass)
-  if [[ "$workloads" =~ W[1-5] ]]; then
-    log "starting $s on 127.0.0.1:$port"
-    start_server "$s" "$port" || continue
-    common_pid=("${common[@]}" --pid "$SPID")
-    for w in W1 W2 W3 W4 W5; do
-      [[ " $workloads " == *" $w "* ]] || continue
-      for r in $(seq 1 "$runs"); do
+  return 0
+}
+user_of() { case "$1" in modftpd|proftpd) echo bench ;; *) echo benchftp ;; esac; }
+declare -A PORT SERVER_PID
+present=()
+for s in $servers; do
+  available "$s" || continue
+  present+=("$s")
+  PORT[$s]=$(free_port)
+done
+if [[ "$workloads" =~ W[1-5] ]]; then
+  running=()
+  for s in "${present[@]}"; do
+    write_conf "$s" "${PORT[$s]}"
+    log "starting $s on 127.0.0.1:${PORT[$s]}"
+    start_server "$s" "${PORT[$s]}" || continue
+    SERVER_PID[$s]="$SPID"; SPID=""
+    running+=("$s")
+  done
+  n=${#running[@]}
+  for w in W1 W2 W3 W4 W5; do
+    [[ " $workloads " == *" $w "* ]] || continue
+    for r in $(seq 1 "$runs"); do
+      for i in $(seq 0 $((n - 1))); do
+        s="${running[$(( (i + r - 1) % n ))]}"
+        common_pid=(--port "${PORT[$s]}" --user "$(user_of "$s")" --pass benchpass --pid "${SERVER_PID[$s]}")
         case "$w" in
           W1) res=$(client W1 "${common_pid[@]}" --size "$BIG" 2>>"$out/client.err" || true) ;;
           W2) res=$(client W2 "${common_pid[@]}" --size "$BIG" --file "upload-$s.bin" 2>>"$out/client.err" || true) ;;
@@ -279,8 +300,15 @@ for s in $servers; do
         record "$s" "$w" "$r" "$res"
       done
     done
-    stop_server
-  fi
+  done
+  for s in "${running[@]}"; do stop_pid "${SERVER_PID[$s]}"; done
+fi
+
+# ------------------------------------------------------------------ W6-W7 per server
+for s in "${present[@]}"; do
+  port="${PORT[$s]}"
+  write_conf "$s" "$port"
+  common=(--port "$port" --user "$(user_of "$s")" --pass benchpass)
   if [[ " $workloads " == *" W6 "* ]]; then
       # every W6 run against a freshly started server, so the baseline is the idle server (a JVM
       # whose heap grew during W1-W5 would otherwise hide the sessions' memory)
