@@ -55,7 +55,10 @@ public final class FtpBench {
         }
         long wall = (System.nanoTime() - t0) / 1_000_000;
         if (!w.equals("W7")) {
-            r.put("server_cpu_ms", serverCpuMs() - cpu0);
+            // W1/W2 take it before QUIT, while a forking server's session processes are still alive: a
+            // session process that has exited but that its parent has not reaped yet is counted nowhere
+            long cpu1 = serverCpuBeforeQuit >= 0 ? serverCpuBeforeQuit : serverCpuMs();
+            r.put("server_cpu_ms", cpu1 - cpu0);
         }
         r.put("client_cpu_ms", clientCpuMs() - ccpu0);
         r.put("wall_ms", wall);
@@ -197,6 +200,7 @@ public final class FtpBench {
             r.put("ops", got / (double) (1L << 30)); // per GiB
             r.put("value", got / 1e6 / (ns / 1e9));
             r.put("unit", "MB/s");
+            serverCpuBeforeQuit = serverCpuMs();
             c.cmd("QUIT");
         }
     }
@@ -236,6 +240,7 @@ public final class FtpBench {
             r.put("ops", sent / (double) (1L << 30));
             r.put("value", sent / 1e6 / (ns / 1e9));
             r.put("unit", "MB/s");
+            serverCpuBeforeQuit = serverCpuMs();
             c.cmd("QUIT");
         }
     }
@@ -552,6 +557,9 @@ public final class FtpBench {
         }
         return out;
     }
+
+    /** The server's CPU taken by a workload before its QUIT, or -1. */
+    static long serverCpuBeforeQuit = -1;
 
     /** utime+stime+cutime+cstime of the server and every live descendant, in ms. */
     static long serverCpuMs() {
