@@ -1,6 +1,7 @@
 package org.modftpd.core.internal.server;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -189,7 +190,9 @@ public final class FtpServer implements ServerRuntime, Operations.Server {
         this.active = true;
         this.startedAt = Instant.now();
         timer.scheduleWithFixedDelay(this::shutdownTick, 1, 1, TimeUnit.SECONDS);
-        timer.scheduleWithFixedDelay(quietCollector::tick, 1, 1, TimeUnit.SECONDS);
+        if (QuietCollector.concurrentExplicitCollections(ManagementFactory.getRuntimeMXBean().getInputArguments())) {
+            timer.scheduleWithFixedDelay(quietCollector::tick, 1, 1, TimeUnit.SECONDS);
+        }
         Hashtable<String, Object> commandProps = new Hashtable<>();
         commandProps.put("osgi.command.scope", GogoCommands.SCOPE);
         commandProps.put("osgi.command.function", GogoCommands.FUNCTIONS);

@@ -1,7 +1,10 @@
 package org.modftpd.core.internal.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -52,5 +55,17 @@ class QuietCollectorTest {
         collector.tick();
         collector.tick();
         assertEquals(2, collections.get());
+    }
+
+    @Test
+    void onlyAJvmWithConcurrentExplicitCollectionsIsAsked() {
+        assertFalse(QuietCollector.concurrentExplicitCollections(List.of("-XX:+UseG1GC", "-Xmx1g")));
+        assertTrue(QuietCollector.concurrentExplicitCollections(
+                List.of("-XX:+UseG1GC", "-XX:+ExplicitGCInvokesConcurrent", "-XX:MaxHeapFreeRatio=20")));
+        // the last one wins, as with the JVM (JAVA_OPTS come after bin/modftpd's options)
+        assertFalse(QuietCollector.concurrentExplicitCollections(
+                List.of("-XX:+ExplicitGCInvokesConcurrent", "-XX:-ExplicitGCInvokesConcurrent")));
+        assertTrue(QuietCollector.concurrentExplicitCollections(
+                List.of("-XX:-ExplicitGCInvokesConcurrent", "-XX:+ExplicitGCInvokesConcurrent")));
     }
 }
