@@ -312,6 +312,7 @@ public final class CoreModule implements FtpModule {
             }
             return l;
         } catch (IOException e) {
+            s.log().warn("unable to open a passive data socket on " + local.getHostAddress() + ": " + e);
             throw new FtpReplyException(425, "Unable to build data connection: Internal error");
         }
     }

@@ -47,43 +47,63 @@ public final class DataChannel {
      */
     public synchronized Listening listen(InetAddress bind, PortRange range) throws IOException {
         closeQuietly();
-        ServerSocketChannel ch = ServerSocketChannel.open(bind instanceof Inet6Address
-                ? java.net.StandardProtocolFamily.INET6 : java.net.StandardProtocolFamily.INET);
-        try {
-            boolean fellBack = false;
-            if (range == null) {
-                ch.bind(new InetSocketAddress(bind, 0), 1);
-            } else if (!bindInRange(ch, bind, range)) {
-                fellBack = true;
-                ch.bind(new InetSocketAddress(bind, 0), 1);
+        Passive p = openPassive(bind, range);
+        passive = p.channel();
+        active = null;
+        return new Listening(((InetSocketAddress) p.channel().getLocalAddress()).getPort(), p.fellBack());
+    }
+
+    /** A listening passive socket, and whether it is outside the range (every port of it was taken). */
+    record Passive(ServerSocketChannel channel, boolean fellBack) {
+    }
+
+    static Passive openPassive(InetAddress bind, PortRange range) throws IOException {
+        if (range != null) {
+            ServerSocketChannel inRange = bindInRange(bind, range);
+            if (inRange != null) {
+                return new Passive(inRange, false);
             }
-            passive = ch;
-            active = null;
-            return new Listening(((InetSocketAddress) ch.getLocalAddress()).getPort(), fellBack);
+        }
+        ServerSocketChannel ch = open(bind);
+        try {
+            ch.bind(new InetSocketAddress(bind, 0), 1);
+            return new Passive(ch, range != null);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
         }
     }
 
-    /** Tries every port of the range once, starting at a random one with a random odd stride. */
-    private static boolean bindInRange(ServerSocketChannel ch, InetAddress bind, PortRange range) {
+    private static ServerSocketChannel open(InetAddress bind) throws IOException {
+        return ServerSocketChannel.open(bind instanceof Inet6Address
+                ? java.net.StandardProtocolFamily.INET6 : java.net.StandardProtocolFamily.INET);
+    }
+
+    /**
+     * Tries every port of the range once, starting at a random one with a random odd stride, each
+     * with a socket of its own: bind(2) can succeed where listen(2) then fails (two sessions that bind
+     * the same port at once, both before either listens), and a socket left bound that way takes no
+     * other port.
+     */
+    private static ServerSocketChannel bindInRange(InetAddress bind, PortRange range) throws IOException {
         int count = range.max() - range.min() + 1;
         ThreadLocalRandom random = ThreadLocalRandom.current();
         int start = random.nextInt(count);
         int stride = coprimeStride(count, random);
         for (int i = 0; i < count; i++) {
             int port = range.min() + (int) ((start + (long) i * stride) % count);
+            ServerSocketChannel ch = open(bind);
             try {
                 ch.bind(new InetSocketAddress(bind, port), 1);
-                return true;
+                return ch;
             } catch (BindException taken) {
-                // try the next port
-            } catch (IOException e) {
-                return false;
+                ch.close();
+            } catch (IOException | RuntimeException e) {
+                ch.close();
+                return null;
             }
         }
-        return false;
+        return null;
     }
 
     private static int coprimeStride(int count, ThreadLocalRandom random) {
