@@ -421,7 +421,8 @@ public final class SessionImpl implements Session, Dispatcher.Target {
         String verb = (space < 0 ? text : text.substring(0, space)).toUpperCase(Locale.ROOT);
         String arg = space < 0 ? "" : text.substring(space + 1);
         ModuleTable table = runtime.modules();
-        if (table.command(verb) == null && FOREIGN_PROTOCOL_VERBS.contains(verb)) {
+        ModuleTable.HandlerBinding command = table.command(verb);
+        if (command == null && FOREIGN_PROTOCOL_VERBS.contains(verb)) {
             log.warn("client sent " + (verb.startsWith("H") || verb.startsWith("P") || verb.equals("GET")
                     || verb.equals("CONNECT") || verb.equals("DELETE") || verb.equals("OPTIONS")
                     ? "HTTP" : "SMTP") + " command '" + verb + "', disconnecting");
@@ -432,7 +433,6 @@ public final class SessionImpl implements Session, Dispatcher.Target {
         lastCommand = currentCommand;
         CommandMemo m = memo;
         if (m != null) {
-            ModuleTable.HandlerBinding command = table.command(verb);
             String group = command == null ? "" : command.spec().group();
             m.begin(group.equals("READ") || group.equals("DIRS"));
         }
