@@ -34,7 +34,6 @@ import org.modftpd.core.internal.fs.Errors;
 import org.modftpd.core.internal.log.TransferLog;
 import org.modftpd.core.internal.protocol.Addresses;
 import org.modftpd.core.internal.session.SessionImpl;
-import org.modftpd.core.internal.session.TransferControl;
 import org.modftpd.core.internal.session.Transfers;
 import org.modftpd.spi.CommandSpec;
 import org.modftpd.spi.CommandSpec.CommandClass;
@@ -246,18 +245,12 @@ public final class XferModule implements FtpModule {
                 if (tooLarge) {
                     throw new DataTransfer.Refused("Operation not permitted");
                 }
-                return ascii ? transfersAscii(in, offset, data, t)
+                return ascii ? Transfers.sendAscii(in, offset, data, t)
                         : Transfers.sendBinary(in, offset, attrs.size(), data, t, s.runtime().smallFileBuffers());
             }, aborted -> { }, !ascii && !tooLarge);
         } catch (IOException e) {
             return c.error(451, arg + ": " + Errors.text(e));
         }
-    }
-
-
-    private static long transfersAscii(FileChannel in, long offset, java.nio.channels.SocketChannel data,
-            TransferControl t) throws IOException {
-        return Transfers.sendAscii(in, offset, data, t);
     }
 
     // ---------------------------------------------------------------- STOR / APPE / STOU
