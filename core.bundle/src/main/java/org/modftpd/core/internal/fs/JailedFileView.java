@@ -218,7 +218,8 @@ public final class JailedFileView implements FileView {
         return current;
     }
 
-    private static BasicFileAttributes lstat(Path path) {
+    /** lstat(2) of a path through java.nio.file, or null when it cannot be read. */
+    public static BasicFileAttributes lstat(Path path) {
         try {
             return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {

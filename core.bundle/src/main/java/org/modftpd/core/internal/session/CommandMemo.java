@@ -2,7 +2,6 @@ package org.modftpd.core.internal.session;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
@@ -10,6 +9,7 @@ import java.util.Map;
 import java.util.function.Function;
 import org.modftpd.core.internal.config.ConfigView;
 import org.modftpd.core.internal.config.ContextNode;
+import org.modftpd.core.internal.fs.JailedFileView;
 
 /**
  * The {@code .ftpaccess} lookups of one command, remembered while it runs. A command asks for the
@@ -134,12 +134,8 @@ final class CommandMemo implements ConfigView.FtpAccess {
         boolean remember = readOnly && active();
         BasicFileAttributes a = remember ? links.get(path) : null;
         if (a == null) {
-            try {
-                a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            } catch (IOException e) {
-                return null;
-            }
-            if (remember) {
+            a = JailedFileView.lstat(path);
+            if (remember && a != null) {
                 links.put(path, a);
             }
         }
