@@ -18,6 +18,7 @@ public final class Directories {
         DirectoryReader open(Path dir) throws IOException;
     }
 
+    private static final Opener NIO = NioDirectoryReader::new;
     private static final Opener OPENER = opener();
 
     private Directories() {
@@ -39,35 +40,28 @@ public final class Directories {
 
     /** Whether directories are read natively (false: through java.nio.file). */
     public static boolean isNative() {
-        return !(OPENER instanceof NioOpener);
+        return OPENER != NIO;
     }
 
     /** A reader on java.nio.file, whatever {@link #open} uses. */
     static DirectoryReader nio(Path dir) throws IOException {
-        return new NioDirectoryReader(dir);
+        return NIO.open(dir);
     }
 
     private static Opener opener() {
         if (!Boolean.parseBoolean(System.getProperty("modftpd.nativeDirectories", "true"))) {
-            return new NioOpener();
+            return NIO;
         }
         try {
             Class<?> type = Class.forName(Directories.class.getPackageName() + ".NativeDirectoryReader$NativeOpener",
                     true, Directories.class.getClassLoader());
             return (Opener) type.getDeclaredConstructor().newInstance();
         } catch (ClassNotFoundException older) {
-            return new NioOpener();
+            return NIO;
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             LoggerFactory.getLogger("modftpd").warn("Directories are read through java.nio.file: {}",
                     e.getCause() != null ? e.getCause().toString() : e.toString());
-            return new NioOpener();
-        }
-    }
-
-    private static final class NioOpener implements Opener {
-        @Override
-        public DirectoryReader open(Path dir) throws IOException {
-            return new NioDirectoryReader(dir);
+            return NIO;
         }
     }
 }

@@ -31,9 +31,4 @@ public interface DirectoryReader extends Closeable {
      * process may do with the current entry, as access(2) answers each: links are followed.
      */
     int allowed(int mode);
-
-    /** Whether the server process may do all of {@code mode} with the current entry. */
-    default boolean accessible(int mode) {
-        return allowed(mode) == mode;
-    }
 }

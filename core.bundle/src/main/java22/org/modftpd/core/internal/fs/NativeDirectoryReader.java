@@ -106,9 +106,6 @@ final class NativeDirectoryReader implements DirectoryReader {
          * CAP_DAC_READ_SEARCH in the initial user namespace, and no security module labels it.
          */
         private static boolean overridesPermissions() {
-            if (ADDRESS.byteSize() != 8) {
-                return false;
-            }
             try {
                 long effective = 0;
                 for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
