@@ -73,6 +73,10 @@ for wl, field, label, hib, cpuf, cpul, cpuscale in METRICS:
             cc = vals(s, wl, "window_client_cpu_us_per_session" if wl == "W3" else "window_client_cpu_us_per_file")
             if cc:
                 e["client_cpu_us_per_op"] = statistics.median(cc)
+        if wl in ("W1", "W2") and field == "value":
+            cc = vals(s, wl, "client_cpu_us_per_op")
+            if cc:
+                e["client_cpu_ms_per_gib"] = statistics.median(cc) * 1e-3
         m["servers"][s] = e
     mod = m["servers"].get("modftpd")
     if mod and "median" in mod:
@@ -119,6 +123,10 @@ cc = [(s, m["workload"], m["servers"][s].get("client_cpu_us_per_op")) for m in r
       if m["servers"][s].get("client_cpu_us_per_op")]
 if cc:
     L.append("\nClient CPU per operation (µs): " + "; ".join(f"{s} {w} {fmt(v)}" for s, w, v in cc) + ".")
+cg = [(s, m["workload"], m["servers"][s].get("client_cpu_ms_per_gib")) for m in result["metrics"] for s in m["servers"]
+      if m["servers"][s].get("client_cpu_ms_per_gib")]
+if cg:
+    L.append("\nClient CPU per GiB (ms): " + "; ".join(f"{s} {w} {fmt(v)}" for s, w, v in cg) + ".")
 if result["errors"]:
     L.append("\nRuns with errors:\n")
     for e in result["errors"][:40]:
