@@ -20,6 +20,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -292,6 +293,52 @@ public class ListingIT extends ServerTestSupport {
             }
             Files.delete(big);
         }
+    }
+
+    @Test
+    public void namesBeyondAsciiSurviveAListingSentInManyChunks() throws Exception {
+        // a listing goes out in 32 KiB chunks of text: names of two-, three- and four-byte UTF-8
+        // characters (the last a surrogate pair in Java) put chunk edges inside characters
+        Path wide = home().resolve("wide");
+        Set<String> names = new TreeSet<>();
+        for (int i = 0; i < 1500; i++) {
+            String name = String.format(Locale.ROOT, "%04d-caf\u00e9-\u20ac-", i) + "\uD83D\uDE00".repeat(20 + i % 7);
+            ProtoFiles.write(wide.resolve(name), new byte[i % 5]);
+            names.add(name);
+        }
+        try (ProtoControl c = alice()) {
+            List<String> list = lines(c.retrieve(Mode.PASV, "LIST wide"));
+            assertSameNames("LIST", names, list.stream().map(l -> l.substring(l.lastIndexOf(' ') + 1)).toList());
+            List<String> nlst = lines(c.retrieve(Mode.PASV, "NLST wide"));
+            assertSameNames("NLST", names, nlst.stream().map(l -> l.substring("wide/".length())).toList());
+            List<String> mlsd = new ArrayList<>();
+            for (String l : lines(c.retrieve(Mode.PASV, "MLSD wide"))) {
+                Map<String, String> f = facts(l);
+                if (!f.get("type").endsWith("dir")) {
+                    mlsd.add(f.get("name"));
+                    if (names.contains(f.get("name"))) {
+                        assertEquals(l, String.valueOf(Files.size(wide.resolve(f.get("name")))), f.get("size"));
+                    }
+                }
+            }
+            assertSameNames("MLSD", names, mlsd);
+        } finally {
+            for (String name : names) {
+                Files.delete(wide.resolve(name));
+            }
+            Files.delete(wide);
+        }
+    }
+
+    /** The listed names are the expected ones, each once (the message shows what differs, not all 1,500). */
+    private static void assertSameNames(String verb, Set<String> expected, List<String> listed) {
+        Set<String> unexpected = new TreeSet<>(listed);
+        unexpected.removeAll(expected);
+        Set<String> missing = new TreeSet<>(expected);
+        listed.forEach(missing::remove);
+        assertTrue(verb + " listed " + unexpected.stream().limit(3).toList() + " instead of "
+                + missing.stream().limit(3).toList(), unexpected.isEmpty() && missing.isEmpty());
+        assertEquals(verb + " lines", expected.size(), listed.size());
     }
 
     private void listWhole(ProtoControl c, Path big, Set<String> names) throws IOException {

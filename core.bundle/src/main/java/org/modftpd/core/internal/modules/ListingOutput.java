@@ -1,7 +1,12 @@
 package org.modftpd.core.internal.modules;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import org.modftpd.core.internal.session.TransferControl;
 import org.modftpd.core.internal.session.Transfers;
@@ -20,6 +25,10 @@ final class ListingOutput {
     private final TransferControl control;
     private boolean streaming;
     private long sent;
+    /** The text of a chunk and its UTF-8 bytes on their way out; made at the first flush. */
+    private CharBuffer chars;
+    private ByteBuffer bytes;
+    private CharsetEncoder encoder;
 
     /** A listing for a data connection. */
     ListingOutput(SocketChannel data, TransferControl control) {
@@ -54,8 +63,36 @@ final class ListingOutput {
         if (data == null || out.isEmpty()) {
             return;
         }
-        byte[] bytes = out.toString().getBytes(StandardCharsets.UTF_8);
+        if (encoder == null) {
+            chars = CharBuffer.allocate(CHUNK);
+            bytes = ByteBuffer.allocate(3 * CHUNK);
+            // as String.getBytes: a lone surrogate goes out as '?'
+            encoder = StandardCharsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPLACE)
+                    .onUnmappableCharacter(CodingErrorAction.REPLACE);
+        }
+        int length = out.length();
+        int from = 0;
+        while (from < length) {
+            int to = Math.min(length, from + CHUNK);
+            if (to < length && Character.isHighSurrogate(out.charAt(to - 1))) {
+                to--; // a pair is encoded together
+            }
+            chars.clear();
+            out.getChars(from, to, chars.array(), 0);
+            chars.limit(to - from);
+            bytes.clear();
+            CoderResult result = encoder.encode(chars, bytes, to == length);
+            if (to == length) {
+                encoder.flush(bytes);
+                encoder.reset();
+            }
+            if (result.isError() || result.isOverflow()) {
+                throw new IllegalStateException("listing chunk not encoded: " + result);
+            }
+            bytes.flip();
+            sent += Transfers.sendBytes(bytes, data, control);
+            from = to;
+        }
         out.setLength(0);
-        sent += Transfers.sendBytes(bytes, data, control);
     }
 }

@@ -3,6 +3,7 @@ package org.modftpd.core.internal.modules;
 import static org.modftpd.core.internal.modules.Support.session;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
@@ -133,7 +134,7 @@ public final class LsModule implements FtpModule {
         SessionImpl s = session(c);
         String opening = "Opening " + (s.ascii() ? "ASCII" : "BINARY") + " mode data connection for file list";
         return DataTransfer.run(c, shown, target, Transfer.Direction.OUTGOING, -1, opening,
-                (data, t) -> Transfers.sendBytes(text.get(), data, t), aborted -> { });
+                (data, t) -> Transfers.sendBytes(ByteBuffer.wrap(text.get()), data, t), aborted -> { });
     }
 
     private static LongListing listing(SessionImpl s, Path dir, boolean gmt, boolean numeric) {

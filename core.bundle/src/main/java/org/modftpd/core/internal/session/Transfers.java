@@ -207,9 +207,8 @@ public final class Transfers {
     }
 
     /** Sends bytes that are already in ASCII wire format (listings). */
-    public static long sendBytes(byte[] data, SocketChannel out, TransferControl control) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(data);
-        long n = writeFully(out, b);
+    public static long sendBytes(ByteBuffer data, SocketChannel out, TransferControl control) throws IOException {
+        long n = writeFully(out, data);
         control.add(n);
         return n;
     }
