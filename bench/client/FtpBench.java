@@ -391,7 +391,7 @@ public final class FtpBench {
             for (String verb : new String[] {"LIST", "MLSD"}) {
                 double[] ms = new double[iters];
                 long lines = 0;
-                long cpu0 = serverCpuMs();
+                long[] cpu0 = serverUserSysMs();
                 boolean unsupported = false;
                 for (int i = -1; i < iters; i++) { // one warm-up
                     long t0 = System.nanoTime();
@@ -407,19 +407,22 @@ public final class FtpBench {
                     if (unsupported) break;
                     int code = c.reply();
                     if (code != 226 && code != 250) throw new IOException(verb + " end -> " + c.last);
-                    if (i == -1) { cpu0 = serverCpuMs(); continue; }
+                    if (i == -1) { cpu0 = serverUserSysMs(); continue; }
                     ms[i] = (System.nanoTime() - t0) / 1e6;
                     lines = n;
                 }
                 String k = verb.toLowerCase();
                 if (unsupported) { r.put(k + "_unsupported", c.last); continue; }
-                long cpu = serverCpuMs() - cpu0;
+                long[] cpu1 = serverUserSysMs();
+                long user = cpu1[0] - cpu0[0], sys = cpu1[1] - cpu0[1], cpu = user + sys;
                 if (lines < entries) throw new IOException(verb + " returned " + lines + " lines, expected " + entries);
                 Arrays.sort(ms);
                 r.put(k + "_ms", ms[iters / 2]);
                 r.put(k + "_min_ms", ms[0]);
                 r.put(k + "_lines", lines);
                 r.put(k + "_server_cpu_ms_per_op", cpu / (double) iters);
+                r.put(k + "_server_user_ms_per_op", user / (double) iters);
+                r.put(k + "_server_sys_ms_per_op", sys / (double) iters);
             }
             r.put("value", r.get("list_ms"));
             r.put("unit", "ms");
@@ -563,16 +566,23 @@ public final class FtpBench {
 
     /** utime+stime+cutime+cstime of the server and every live descendant, in ms. */
     static long serverCpuMs() {
-        long ticks = 0;
+        long[] split = serverUserSysMs();
+        return split[0] + split[1];
+    }
+
+    /** The server's user and system CPU ms (its processes and their reaped children). */
+    static long[] serverUserSysMs() {
+        long user = 0, sys = 0;
         for (long p : serverPids()) {
             try {
                 String st = Files.readString(Path.of("/proc", Long.toString(p), "stat"));
                 String[] a = st.substring(st.lastIndexOf(')') + 2).split(" ");
-                // fields after ')' start at field 3 (state): utime=14 -> index 11
-                for (int i = 11; i <= 14; i++) ticks += Long.parseLong(a[i]);
+                // fields after ')' start at field 3 (state): utime=14 -> index 11, stime, cutime, cstime
+                user += Long.parseLong(a[11]) + Long.parseLong(a[13]);
+                sys += Long.parseLong(a[12]) + Long.parseLong(a[14]);
             } catch (Exception ignored) { }
         }
-        return ticks * 1000 / clkTck;
+        return new long[] {user * 1000 / clkTck, sys * 1000 / clkTck};
     }
 
     static long serverPssKiB() {
