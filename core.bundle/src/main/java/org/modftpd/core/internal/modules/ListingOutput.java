@@ -86,7 +86,7 @@ final class ListingOutput {
                 encoder.flush(bytes);
                 encoder.reset();
             }
-            if (result.isError() || result.isOverflow()) {
+            if (result.isError() || result.isOverflow() || chars.hasRemaining()) {
                 throw new IllegalStateException("listing chunk not encoded: " + result);
             }
             bytes.flip();
