@@ -83,20 +83,45 @@ public final class Transfers {
             control.watch();
         }
         control.cork(out, true);
-        while (position < size) {
-            long n = file.transferTo(position, Math.min(SENDFILE_CHUNK, size - position), out);
-            if (n <= 0) {
-                if (!out.isOpen()) {
-                    throw new java.nio.channels.ClosedChannelException();
+        ByteBuffer waiting = null;
+        try {
+            while (position < size) {
+                long n = file.transferTo(position, Math.min(SENDFILE_CHUNK, size - position), out);
+                if (n <= 0) {
+                    if (!out.isOpen()) {
+                        throw new java.nio.channels.ClosedChannelException();
+                    }
+                    size = file.size();
+                    if (position >= size) {
+                        continue;
+                    }
+                    // the socket is full, and non-blocking underneath once a virtual thread has written to
+                    // it (the small-file path), where transferTo returns at once: a write waits for room
+                    if (waiting == null) {
+                        waiting = small.take();
+                    }
+                    n = sendBuffered(file, position, out, waiting);
                 }
-                size = file.size();
-                continue;
+                position += n;
+                control.add(n);
             }
-            position += n;
-            control.add(n);
+        } finally {
+            if (waiting != null) {
+                small.give(waiting);
+            }
         }
         control.cork(out, false);
         return position - offset;
+    }
+
+    private static long sendBuffered(FileChannel file, long position, SocketChannel out, ByteBuffer buffer)
+            throws IOException {
+        buffer.clear();
+        if (file.read(buffer, position) <= 0) {
+            return 0;
+        }
+        buffer.flip();
+        return writeFully(out, buffer);
     }
 
     public static long receiveBinary(SocketChannel in, FileChannel file, long offset, ByteBuffer buffer,
