@@ -25,7 +25,10 @@ final class ListingOutput {
     private final TransferControl control;
     private boolean streaming;
     private long sent;
-    /** The text of a chunk and its UTF-8 bytes on their way out; made at the first flush. */
+    /**
+     * The text of a chunk and its UTF-8 bytes on their way out: made at the first flush, as large as
+     * the text then (at most a chunk), so a listing of a few lines takes a few lines' worth.
+     */
     private CharBuffer chars;
     private ByteBuffer bytes;
     private CharsetEncoder encoder;
@@ -63,17 +66,20 @@ final class ListingOutput {
         if (data == null || out.isEmpty()) {
             return;
         }
+        int length = out.length();
         if (encoder == null) {
-            chars = CharBuffer.allocate(CHUNK);
-            bytes = ByteBuffer.allocate(3 * CHUNK);
             // as String.getBytes: a lone surrogate goes out as '?'
             encoder = StandardCharsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPLACE)
                     .onUnmappableCharacter(CodingErrorAction.REPLACE);
         }
-        int length = out.length();
+        int need = Math.min(CHUNK, length);
+        if (chars == null || chars.capacity() < need) {
+            chars = CharBuffer.allocate(need);
+            bytes = ByteBuffer.allocate(3 * need);
+        }
         int from = 0;
         while (from < length) {
-            int to = Math.min(length, from + CHUNK);
+            int to = Math.min(length, from + chars.capacity());
             if (to < length && Character.isHighSurrogate(out.charAt(to - 1))) {
                 to--; // a pair is encoded together
             }
