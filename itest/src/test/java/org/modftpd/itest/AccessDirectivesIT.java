@@ -82,6 +82,48 @@ public class AccessDirectivesIT extends ServerTestSupport {
         assertEquals("i\n", Files.readString(docs.resolve("sub/i.txt")));
     }
 
+    /**
+     * Commands that name no path (PASV here) are checked against the current directory's
+     * configuration, .ftpaccess included. As ProFTPD keeps that configuration from its last directory
+     * check, so does the server: it is built again at a CWD, after a command that looks at the
+     * directory and finds its .ftpaccess changed, and after a command that writes.
+     */
+    @Test
+    public void commandsThatNameNoPathFollowTheCurrentDirectory() throws Exception {
+        reconfigure("DefaultRoot ~\nAllowOverwrite on");
+        Path quiet = home("alice").resolve("quiet");
+        Path open = home("alice").resolve("open");
+        Files.createDirectories(quiet);
+        Files.createDirectories(open);
+        Files.writeString(open.resolve("file.txt"), "file\n");
+        String denyPasv = "<Limit PASV>\n  DenyAll\n</Limit>\n";
+        Files.writeString(quiet.resolve(".ftpaccess"), denyPasv);
+        try (Ftp ftp = login("alice", Provision.ALICE_PASSWORD).binary().passive()) {
+            assertEquals(227, ftp.send("PASV").code());
+            ftp.expect(250, "CWD quiet");
+            assertEquals("PASV: Operation not permitted", ftp.expect(501, "PASV").text());
+            ftp.expect(250, "CDUP");
+            assertEquals(227, ftp.send("PASV").code());
+
+            ftp.expect(250, "CWD open");
+            assertEquals(227, ftp.send("PASV").code());
+            // written from outside: PASV reads no .ftpaccess itself ...
+            Files.writeString(open.resolve(".ftpaccess"), denyPasv);
+            assertEquals(227, ftp.send("PASV").code());
+            // ... a command that looks at the directory finds it, and PASV follows from then on
+            ftp.expect(213, "SIZE file.txt");
+            assertEquals("PASV: Operation not permitted", ftp.expect(501, "PASV").text());
+            Files.delete(open.resolve(".ftpaccess"));
+            ftp.expect(250, "CWD .");
+            assertEquals(227, ftp.send("PASV").code());
+            // uploaded by the session itself: counts at once
+            ftp.store(".ftpaccess", denyPasv.getBytes(StandardCharsets.UTF_8));
+            assertEquals("PASV: Operation not permitted", ftp.expect(501, "PASV").text());
+            ftp.expect(250, "DELE .ftpaccess");
+            assertEquals(227, ftp.send("PASV").code());
+        }
+    }
+
     @Test
     public void hideFilesAndFakeOwnership() throws Exception {
         reconfigure("DefaultRoot ~\nHideFiles \\.bak$\nDirFakeUser on nobody\nDirFakeGroup on nogroup\nDirFakeMode 0640");

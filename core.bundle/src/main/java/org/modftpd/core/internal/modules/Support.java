@@ -81,19 +81,20 @@ final class Support {
 
     /**
      * Whether {@code <Limit>} allows the command at a path; a null path means the current directory
-     * (ProFTPD checks PWD, PASV, PORT, NOOP, FEAT, HELP and friends there).
+     * (ProFTPD checks PWD, PASV, PORT, NOOP, FEAT, HELP and friends there, against the directory
+     * configuration it keeps from its last directory check).
      */
     static boolean allowed(Command c, Path path) {
         SessionImpl s = session(c);
-        Path at = path;
-        if (at == null && s.identity().isPresent()) {
+        if (path == null && s.identity().isPresent()) {
             try {
-                at = s.files().resolve(".");
+                Path here = s.files().resolve(".");
+                return Access.allowed(s.currentDirectoryConfig(here), null, c.verb(), c.group(), who(s));
             } catch (NoSuchFileException e) {
-                at = null;
+                // the current directory is gone: the session's top-level configuration decides
             }
         }
-        return Access.allowed(s.config(), at, c.verb(), c.group(), who(s));
+        return Access.allowed(s.config(), path, c.verb(), c.group(), who(s));
     }
 
     /** Fails with {@code 550 <arg>: Permission denied} unless {@code <Limit>} allows the command there. */

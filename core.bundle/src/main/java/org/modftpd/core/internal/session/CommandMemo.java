@@ -25,6 +25,13 @@ import org.modftpd.core.internal.fs.JailedFileView;
  * <p>A command that only reads (group READ or DIRS) also remembers what it learnt of files with
  * lstat(2), as ProFTPD's stat cache does for a command: the jail walk, the directory checks and
  * RETR then look at each path once.
+ *
+ * <p>Commands that name no path (PASV, PORT, NOOP, PWD ...) are checked against the configuration of
+ * the current directory, which ProFTPD keeps from its last directory check rather than building it
+ * for them. So does the memo ({@link #currentDirectory}): that configuration is kept across commands
+ * and built again when the directory or the session's configuration changes, when a later command
+ * finds one of the {@code .ftpaccess} files it rests on changed, and after a command that may have
+ * written files.
  */
 final class CommandMemo implements ConfigView.FtpAccess {
 
@@ -39,6 +46,12 @@ final class CommandMemo implements ConfigView.FtpAccess {
     private Thread owner;
     private int depth;
     private boolean readOnly;
+    private boolean writes;
+    private Kept kept;
+
+    /** The configuration of a current directory and the {@code .ftpaccess} answers it was built from. */
+    private record Kept(ConfigView base, Path directory, ConfigView view, Map<Path, Object> ftpAccess) {
+    }
 
     CommandMemo(ConfigView.FtpAccess files) {
         this.files = files;
@@ -51,30 +64,72 @@ final class CommandMemo implements ConfigView.FtpAccess {
 
     /** Like {@link #begin()}; with {@code readOnly} the command's file attributes are remembered too. */
     void begin(boolean readOnly) {
+        begin(readOnly, false);
+    }
+
+    /**
+     * Like {@link #begin(boolean)}; a command that {@code writes} (or may: WRITE group, SITE) drops the
+     * configuration kept for the current directory when it ends.
+     */
+    void begin(boolean readOnly, boolean writes) {
         if (depth++ == 0) {
             owner = Thread.currentThread();
             this.readOnly = readOnly;
+            this.writes = writes;
         }
     }
 
-    /** The command is done: nothing is remembered beyond it. */
+    /** The command is done: nothing but the current directory's configuration is remembered beyond it. */
     void end() {
         if (--depth == 0) {
+            if (writes) {
+                kept = null;
+            }
             owner = null;
             readOnly = false;
-            forget();
+            writes = false;
+            dropCommand();
         }
     }
 
     /** Drops what was remembered (after the command changed files). */
     void forget() {
         if (owner == null || owner == Thread.currentThread()) {
-            nodes.clear();
-            directories.clear();
-            links.clear();
-            views.clear();
-            viewsOf = null;
+            kept = null;
+            dropCommand();
         }
+    }
+
+    private void dropCommand() {
+        nodes.clear();
+        directories.clear();
+        links.clear();
+        views.clear();
+        viewsOf = null;
+    }
+
+    /**
+     * The configuration of the current directory for a command that names no path: the one kept from
+     * an earlier command while it still holds (see the class comment), else built now and kept.
+     */
+    ConfigView currentDirectory(ConfigView base, Path directory) {
+        if (!active()) {
+            return base.forPath(directory);
+        }
+        Kept k = kept;
+        if (k != null && k.base() == base && k.directory().equals(directory)) {
+            return k.view();
+        }
+        ConfigView view = base.forPath(directory);
+        Map<Path, Object> seen = new HashMap<>();
+        for (Path p = directory; p != null; p = p.getParent()) {
+            Object answer = nodes.get(p);
+            if (answer != null) {
+                seen.put(p, answer);
+            }
+        }
+        kept = new Kept(base, directory, view, Map.copyOf(seen));
+        return view;
     }
 
     private boolean active() {
@@ -89,7 +144,15 @@ final class CommandMemo implements ConfigView.FtpAccess {
         Object known = nodes.get(directory);
         if (known == null) {
             ContextNode node = files.read(directory);
-            nodes.put(directory, node == null ? NONE : node);
+            Object answer = node == null ? NONE : node;
+            nodes.put(directory, answer);
+            Kept k = kept;
+            if (k != null) {
+                Object before = k.ftpAccess().get(directory);
+                if (before != null && before != answer) {
+                    kept = null; // a .ftpaccess of the current directory's configuration changed
+                }
+            }
             return node;
         }
         return known == NONE ? null : (ContextNode) known;

@@ -206,6 +206,15 @@ public final class SessionImpl implements Session, Dispatcher.Target {
     }
 
     /**
+     * The configuration of the current directory (its real path given) for a command that names no
+     * path; kept across commands as ProFTPD keeps its last directory check (see {@link CommandMemo}).
+     */
+    public ConfigView currentDirectoryConfig(Path directory) {
+        CommandMemo m = memo;
+        return m == null ? view.forPath(directory) : m.currentDirectory(view, directory);
+    }
+
+    /**
      * The attributes of what a path leads to, as {@link Files#readAttributes(Path, Class, LinkOption...)}
      * tells them (within a reading command, what it already learnt of the path).
      */
@@ -434,7 +443,7 @@ public final class SessionImpl implements Session, Dispatcher.Target {
         CommandMemo m = memo;
         if (m != null) {
             String group = command == null ? "" : command.spec().group();
-            m.begin(group.equals("READ") || group.equals("DIRS"));
+            m.begin(group.equals("READ") || group.equals("DIRS"), group.equals("WRITE") || verb.equals("SITE"));
         }
         try {
             Dispatcher.dispatch(table, this, verb, arg);

@@ -178,4 +178,84 @@ class CommandMemoTest {
         memo.view(base, p, compute);
         assertEquals(6, computed.get());
     }
+
+    /** A session's view whose .ftpaccess lookups go through the memo, jailed in the test's folder. */
+    private org.modftpd.core.internal.config.ConfigView sessionView() throws Exception {
+        org.modftpd.core.internal.config.Configuration c =
+                org.modftpd.core.internal.config.TestConfigs.build("ServerName x\n");
+        org.modftpd.core.internal.config.ConfigView top = org.modftpd.core.internal.config.TestConfigs.mainView(c);
+        return org.modftpd.core.internal.config.ConfigView.of(c, top.server(), null,
+                new org.modftpd.core.internal.config.ConfigView.Paths(null, u -> null, null, tmp, memo));
+    }
+
+    /** One command that names no path (PASV, say), asking for the current directory's configuration. */
+    private org.modftpd.core.internal.config.ConfigView pathless(org.modftpd.core.internal.config.ConfigView base,
+            Path here) {
+        memo.begin(false, false);
+        try {
+            return memo.currentDirectory(base, here);
+        } finally {
+            memo.end();
+        }
+    }
+
+    @Test
+    void theCurrentDirectoryConfigurationIsKeptAcrossCommandsThatNameNoPath() throws Exception {
+        var base = sessionView();
+        Path here = Files.createDirectory(tmp.resolve("here"));
+        var first = pathless(base, here);
+        assertEquals(2, reads.get()); // here/.ftpaccess and the jail root's
+        assertSame(first, pathless(base, here));
+        assertSame(first, pathless(base, here));
+        assertEquals(2, reads.get());
+        // a reading command that finds the same files keeps it
+        memo.begin(true);
+        memo.read(here);
+        memo.end();
+        assertSame(first, pathless(base, here));
+        assertEquals(3, reads.get());
+        // outside a command nothing is kept or used
+        memo.currentDirectory(base, here);
+        assertEquals(5, reads.get());
+    }
+
+    @Test
+    void theCurrentDirectoryConfigurationIsBuiltAgainWhenItMayHaveChanged() throws Exception {
+        var base = sessionView();
+        Path here = Files.createDirectory(tmp.resolve("here"));
+        Path other = Files.createDirectory(tmp.resolve("other"));
+        pathless(base, here);
+        // another directory (CWD), then back
+        pathless(base, other);
+        pathless(base, here);
+        assertEquals(6, reads.get());
+        // another configuration of the session (an overlay after login)
+        var overlaid = base.withHome("/home/x");
+        pathless(overlaid, here);
+        assertEquals(8, reads.get());
+        pathless(base, here);
+        assertEquals(10, reads.get());
+        // a later command looks at the directory and finds a .ftpaccess that was not there
+        ContextNode added = node();
+        present.put(here, added);
+        memo.begin(true);
+        assertSame(added, memo.read(here));
+        memo.end();
+        var changed = pathless(base, here);
+        assertTrue(changed.chain().contains(added), "the new .ftpaccess is part of the configuration");
+        assertEquals(13, reads.get());
+        assertSame(changed, pathless(base, here));
+        // a command that may write (STOR, DELE, SITE ...) drops it when it ends
+        memo.begin(false, true);
+        memo.end();
+        assertTrue(pathless(base, here) != changed);
+        assertEquals(15, reads.get());
+        // and so does an upload within a command
+        var kept = pathless(base, here);
+        memo.begin(false, false);
+        memo.forget();
+        memo.end();
+        assertTrue(pathless(base, here) != kept);
+        assertEquals(17, reads.get());
+    }
 }
