@@ -127,6 +127,15 @@ cg = [(s, m["workload"], m["servers"][s].get("client_cpu_ms_per_gib")) for m in 
       if m["servers"][s].get("client_cpu_ms_per_gib")]
 if cg:
     L.append("\nClient CPU per GiB (ms): " + "; ".join(f"{s} {w} {fmt(v)}" for s, w, v in cg) + ".")
+warm = [r for r in rows if r.get("workload") in ("W3-warmup", "W4-warmup") and isinstance(r.get("value"), (int, float))]
+if warm:
+    result["warmup"] = [{k: r.get(k) for k in ("server", "workload", "value", "unit", "window_server_cpu_us_per_session",
+                                               "window_server_cpu_us_per_file")} for r in warm]
+    def warm_cell(r):
+        cpu = r.get("window_server_cpu_us_per_session") or r.get("window_server_cpu_us_per_file")
+        return f"{r['server']} {r['workload'][:2]} {fmt(r['value'])} {r.get('unit', '')}" + (f" ({fmt(cpu)} µs CPU)" if cpu else "")
+    L.append("\nRun 0 of W3 and W4, not counted above (each server's first run of that load: 20 s, 5 s with --quick): "
+             + "; ".join(warm_cell(r) for r in warm) + ".")
 if result["errors"]:
     L.append("\nRuns with errors:\n")
     for e in result["errors"][:40]:
