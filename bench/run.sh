@@ -32,9 +32,9 @@ while [ $# -gt 0 ]; do
   shift
 done
 if [ "$quick" = 1 ]; then
-  runs="${runs:-2}"; BIG=$((256 << 20)); DUR=2000; WARM=500; WARM0=5000; W6N="500 2000"; W5IT=3
+  runs="${runs:-2}"; BIG=$((256 << 20)); DUR=2000; WARM=500; WARM0=5000; W6N="500 2000"; W5IT=3; W5IT0=10
 else
-  runs="${runs:-5}"; BIG=$((1 << 30)); DUR=5000; WARM=1000; WARM0=20000; W6N="2000 10000"; W5IT=5
+  runs="${runs:-5}"; BIG=$((1 << 30)); DUR=5000; WARM=1000; WARM0=20000; W6N="2000 10000"; W5IT=5; W5IT0=40
 fi
 # W6 with 10,000 forked sessions takes minutes per run on the peers: fewer runs by default
 W6RUNS="${W6RUNS:-$([ "$quick" = 1 ] && echo 1 || echo 3)}"; W6BIG_RUNS="${W6BIG_RUNS:-$([ "$quick" = 1 ] && echo 1 || echo 2)}"
@@ -289,9 +289,10 @@ if [[ "$workloads" =~ W[1-5] ]]; then
     # Every workload begins with one run per server that is not counted (run 0); without it a
     # JIT-compiled server paid its compilations inside its first counted runs: the login's SHA-512
     # crypt in W1/W2 (~35 ms CPU), in W5 the listing code, which nothing before W5 runs (~0.9 s of C2
-    # compilation over its first ~24 listings), and in W4 the PASV/RETR path, whose compilations go
-    # on for ~25 s of load (1-1.5 s of compilation per 5 s run). Run 0 of W3 and W4 lasts WARM0 ms;
-    # its figures are kept in raw.jsonl as W3-warmup/W4-warmup (the server as it is at first).
+    # compilation over its first ~24 listings, still going on in the counted runs after a run 0 of
+    # 6), and in W4 the PASV/RETR path, whose compilations go on for ~25 s of load (1-1.5 s of
+    # compilation per 5 s run). Run 0 of W3 and W4 lasts WARM0 ms, its figures kept in raw.jsonl as
+    # W3-warmup/W4-warmup (the server as it is at first); run 0 of W5 lists W5IT0 + 1 times each.
     for r in $(seq 0 "$runs"); do
       for i in $(seq 0 $((n - 1))); do
         s="${running[$(( (i + r + n - 1) % n ))]}"
@@ -301,7 +302,7 @@ if [[ "$workloads" =~ W[1-5] ]]; then
           W2) res=$(client W2 "${common_pid[@]}" --size "$BIG" --file "upload-$s.bin" 2>>"$out/client.err" || true) ;;
           W3) res=$(client W3 "${common_pid[@]}" --duration-ms "$([ "$r" = 0 ] && echo "$WARM0" || echo "$DUR")" --warmup-ms "$WARM" 2>>"$out/client.err" || true) ;;
           W4) res=$(client W4 "${common_pid[@]}" --duration-ms "$([ "$r" = 0 ] && echo "$WARM0" || echo "$DUR")" --warmup-ms "$WARM" 2>>"$out/client.err" || true) ;;
-          W5) res=$(client W5 "${common_pid[@]}" --iterations "$W5IT" 2>>"$out/client.err" || true) ;;
+          W5) res=$(client W5 "${common_pid[@]}" --iterations "$([ "$r" = 0 ] && echo "$W5IT0" || echo "$W5IT")" 2>>"$out/client.err" || true) ;;
         esac
         if [ "$r" -ge 1 ]; then record "$s" "$w" "$r" "$res"
         elif [ "$w" = W3 ] || [ "$w" = W4 ]; then record "$s" "$w-warmup" 0 "$res"
