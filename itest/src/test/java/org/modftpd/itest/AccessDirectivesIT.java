@@ -97,11 +97,14 @@ public class AccessDirectivesIT extends ServerTestSupport {
         Files.createDirectories(open);
         Files.writeString(open.resolve("file.txt"), "file\n");
         String denyPasv = "<Limit PASV>\n  DenyAll\n</Limit>\n";
-        Files.writeString(quiet.resolve(".ftpaccess"), denyPasv);
+        Files.writeString(quiet.resolve(".ftpaccess"), denyPasv + "DenyFilter \"forbidden\"\n");
         try (Ftp ftp = login("alice", Provision.ALICE_PASSWORD).binary().passive()) {
             assertEquals(227, ftp.send("PASV").code());
+            assertEquals("forbidden: No such file or directory", ftp.expect(550, "SIZE forbidden").text());
             ftp.expect(250, "CWD quiet");
             assertEquals("PASV: Operation not permitted", ftp.expect(501, "PASV").text());
+            // DenyFilter checks every argument against the current directory's configuration too
+            assertEquals("forbidden: Forbidden command argument", ftp.expect(550, "SIZE forbidden").text());
             ftp.expect(250, "CDUP");
             assertEquals(227, ftp.send("PASV").code());
 

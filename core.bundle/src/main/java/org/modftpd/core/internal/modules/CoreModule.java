@@ -171,15 +171,7 @@ public final class CoreModule implements FtpModule {
         if (c.argument().isEmpty() || c.verb().equals("PASS")) {
             return Outcome.DECLINED;
         }
-        SessionImpl s = session(c);
-        var view = s.config();
-        if (s.identity().isPresent()) {
-            try {
-                view = view.forPath(s.files().resolve("."));
-            } catch (java.nio.file.NoSuchFileException e) {
-                // the top-level view then
-            }
-        }
+        var view = session(c).currentDirectoryConfig();
         var allow = view.get(AccessDirectives.ALLOW_FILTER);
         var deny = view.get(AccessDirectives.DENY_FILTER);
         if (allow.isPresent() && !allow.get().matches(c.argument())

@@ -96,7 +96,7 @@ final class Hiding {
                     return true;
                 }
                 return !Access.allowed(session.config(), entry, dir ? "CWD" : "RETR", dir ? "DIRS" : "READ",
-                        Support.who(session));
+                        session.who());
             }
             return false;
         }

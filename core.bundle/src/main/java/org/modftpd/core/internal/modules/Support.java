@@ -9,7 +9,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import org.modftpd.api.Command;
 import org.modftpd.api.FtpReplyException;
-import org.modftpd.core.internal.access.Access;
 import org.modftpd.core.internal.fs.Errors;
 import org.modftpd.core.internal.fs.JailedFileView;
 import org.modftpd.core.internal.session.SessionImpl;
@@ -74,27 +73,13 @@ final class Support {
         }
     }
 
-    /** The identity bits a {@code <Limit>} evaluation needs. */
-    static Access.Who who(SessionImpl s) {
-        return s.who();
-    }
-
     /**
      * Whether {@code <Limit>} allows the command at a path; a null path means the current directory
      * (ProFTPD checks PWD, PASV, PORT, NOOP, FEAT, HELP and friends there, against the directory
      * configuration it keeps from its last directory check).
      */
     static boolean allowed(Command c, Path path) {
-        SessionImpl s = session(c);
-        if (path == null && s.identity().isPresent()) {
-            try {
-                Path here = s.files().resolve(".");
-                return Access.allowed(s.currentDirectoryConfig(here), null, c.verb(), c.group(), who(s));
-            } catch (NoSuchFileException e) {
-                // the current directory is gone: the session's top-level configuration decides
-            }
-        }
-        return Access.allowed(s.config(), path, c.verb(), c.group(), who(s));
+        return session(c).allowed(c.verb(), c.group(), path);
     }
 
     /** Fails with {@code 550 <arg>: Permission denied} unless {@code <Limit>} allows the command there. */

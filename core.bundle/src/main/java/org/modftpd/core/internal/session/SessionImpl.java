@@ -206,12 +206,27 @@ public final class SessionImpl implements Session, Dispatcher.Target {
     }
 
     /**
-     * The configuration of the current directory (its real path given) for a command that names no
-     * path; kept across commands as ProFTPD keeps its last directory check (see {@link CommandMemo}).
+     * The configuration of the current directory, for what a command that names no path is checked
+     * against (its {@code <Limit>}, AllowFilter/DenyFilter): kept across commands as ProFTPD keeps its
+     * last directory check (see {@link CommandMemo}). Before login, or when the current directory is
+     * gone, the session's top-level configuration.
      */
-    public ConfigView currentDirectoryConfig(Path directory) {
-        CommandMemo m = memo;
-        return m == null ? view.forPath(directory) : m.currentDirectory(view, directory);
+    public ConfigView currentDirectoryConfig() {
+        if (identity == null) {
+            return view;
+        }
+        try {
+            Path here = files.resolve(".");
+            CommandMemo m = memo;
+            return m == null ? view.forPath(here) : m.currentDirectory(view, here);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return view;
+        }
+    }
+
+    /** Whether {@code <Limit>} allows a command of a group at a path (null: the current directory). */
+    public boolean allowed(String verb, String group, Path path) {
+        return Access.allowed(path == null ? currentDirectoryConfig() : view, path, verb, group, who());
     }
 
     /**
@@ -888,16 +903,7 @@ public final class SessionImpl implements Session, Dispatcher.Target {
             return Access.decide(view.chain(), "LOGIN", "", who()) != Access.Decision.DENY;
         }
         var binding = runtime.modules().command(verb);
-        String group = binding == null ? "" : binding.spec().group();
-        Path at = path;
-        if (at == null && identity != null) {
-            try {
-                at = files.resolve(".");
-            } catch (java.nio.file.NoSuchFileException e) {
-                at = null;
-            }
-        }
-        return Access.allowed(view, at, verb, group, who());
+        return allowed(verb, binding == null ? "" : binding.spec().group(), path);
     }
 
     /** The identity bits a {@code <Limit>} evaluation needs. */
