@@ -17,9 +17,9 @@ import org.modftpd.core.internal.fs.JailedFileView;
  * the filters ...), and each ask used to stat every {@code .ftpaccess} from the jail root down.
  * ProFTPD builds a command's directory configuration once per command too, so a file created between
  * two commands is seen by the second one, exactly as before; within a command the answer is
- * stable. Only the session thread, inside {@link #begin()}/{@link #end()}, uses the memo; other
- * threads (the control watcher answering STAT during a transfer) and code outside a command read
- * the files directly. An upload can create a {@code .ftpaccess}, so {@link #forget()} drops what
+ * stable. Only the session thread, between {@link #begin(boolean, boolean)} and {@link #end()},
+ * uses the memo; other threads (the control watcher answering STAT during a transfer) and code
+ * outside a command read the files directly. An upload can create a {@code .ftpaccess}, so {@link #forget()} drops what
  * was remembered after one.
  *
  * <p>A command that only reads (group READ or DIRS) also remembers what it learnt of files with
@@ -57,19 +57,10 @@ final class CommandMemo implements ConfigView.FtpAccess {
         this.files = files;
     }
 
-    /** A command starts on the calling (session) thread; nested commands (SITE) share the memo. */
-    void begin() {
-        begin(false);
-    }
-
-    /** Like {@link #begin()}; with {@code readOnly} the command's file attributes are remembered too. */
-    void begin(boolean readOnly) {
-        begin(readOnly, false);
-    }
-
     /**
-     * Like {@link #begin(boolean)}; a command that {@code writes} (or may: WRITE group, SITE) drops the
-     * configuration kept for the current directory when it ends.
+     * A command starts on the calling (session) thread; nested commands (SITE) share the memo. With
+     * {@code readOnly} the command's file attributes are remembered too; a command that {@code writes}
+     * (or may: WRITE group, SITE) drops the configuration kept for the current directory when it ends.
      */
     void begin(boolean readOnly, boolean writes) {
         if (depth++ == 0) {

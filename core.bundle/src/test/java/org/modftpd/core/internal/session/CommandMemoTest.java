@@ -39,7 +39,7 @@ class CommandMemoTest {
     @Test
     void remembersWithinACommandOnly() {
         Path dir = tmp.resolve("d");
-        memo.begin();
+        memo.begin(false, false);
         assertNull(memo.read(dir));
         assertNull(memo.read(dir));
         assertEquals(1, reads.get());
@@ -47,13 +47,13 @@ class CommandMemoTest {
         // a .ftpaccess that appears after the directory was visited counts for the next command
         ContextNode n = node();
         present.put(dir, n);
-        memo.begin();
+        memo.begin(false, false);
         assertSame(n, memo.read(dir));
         assertSame(n, memo.read(dir));
         assertEquals(2, reads.get());
         memo.end();
         present.remove(dir);
-        memo.begin();
+        memo.begin(false, false);
         assertNull(memo.read(dir));
         memo.end();
         assertEquals(3, reads.get());
@@ -70,9 +70,9 @@ class CommandMemoTest {
     @Test
     void nestedCommandsShareTheMemoAndForgetDropsIt() {
         Path dir = tmp.resolve("d");
-        memo.begin();
+        memo.begin(false, false);
         memo.read(dir);
-        memo.begin(); // SITE ... dispatching its subcommand
+        memo.begin(false, false); // SITE ... dispatching its subcommand
         memo.read(dir);
         memo.end();
         memo.read(dir);
@@ -87,7 +87,7 @@ class CommandMemoTest {
     @Test
     void otherThreadsAlwaysRead() throws Exception {
         Path dir = tmp.resolve("d");
-        memo.begin();
+        memo.begin(false, false);
         memo.read(dir);
         AtomicReference<ContextNode> seen = new AtomicReference<>(node());
         present.put(dir, node());
@@ -102,12 +102,12 @@ class CommandMemoTest {
     @Test
     void directoriesAreRememberedWithinACommand() throws Exception {
         Path p = tmp.resolve("p");
-        memo.begin();
+        memo.begin(false, false);
         assertFalse(memo.isDirectory(p));
         Files.createDirectory(p);
         assertFalse(memo.isDirectory(p));
         memo.end();
-        memo.begin();
+        memo.begin(false, false);
         assertTrue(memo.isDirectory(p));
         memo.end();
     }
@@ -115,18 +115,18 @@ class CommandMemoTest {
     @Test
     void aReadingCommandLooksAtEachFileOnce() throws Exception {
         Path f = Files.writeString(tmp.resolve("f"), "one");
-        memo.begin(true);
+        memo.begin(true, false);
         assertEquals(3, memo.lstat(f).size());
         Files.writeString(f, "three");
         assertEquals(3, memo.lstat(f).size());
         assertEquals(3, memo.stat(f).size());
         memo.end();
-        memo.begin(true);
+        memo.begin(true, false);
         assertEquals(5, memo.stat(f).size());
         assertEquals(5, memo.lstat(f).size());
         memo.end();
         // other commands (they may change files) and code outside commands always look
-        memo.begin();
+        memo.begin(false, false);
         assertEquals(5, memo.lstat(f).size());
         Files.writeString(f, "x");
         assertEquals(1, memo.lstat(f).size());
@@ -139,7 +139,7 @@ class CommandMemoTest {
         Path target = Files.writeString(tmp.resolve("target"), "12345");
         Path link = Files.createSymbolicLink(tmp.resolve("link"), target);
         Path later = tmp.resolve("later");
-        memo.begin(true);
+        memo.begin(true, false);
         assertTrue(memo.lstat(link).isSymbolicLink());
         assertTrue(memo.stat(link).isRegularFile());
         assertEquals(5, memo.stat(link).size());
@@ -161,7 +161,7 @@ class CommandMemoTest {
             computed.incrementAndGet();
             return base;
         };
-        memo.begin();
+        memo.begin(false, false);
         memo.view(base, p, compute);
         memo.view(base, p, compute);
         assertEquals(1, computed.get());
@@ -172,7 +172,7 @@ class CommandMemoTest {
         memo.view(base, p, compute);
         assertEquals(4, computed.get());
         memo.end();
-        memo.begin();
+        memo.begin(false, false);
         memo.view(base, p, compute);
         memo.end();
         memo.view(base, p, compute);
@@ -209,7 +209,7 @@ class CommandMemoTest {
         assertSame(first, pathless(base, here));
         assertEquals(2, reads.get());
         // a reading command that finds the same files keeps it
-        memo.begin(true);
+        memo.begin(true, false);
         memo.read(here);
         memo.end();
         assertSame(first, pathless(base, here));
@@ -238,7 +238,7 @@ class CommandMemoTest {
         // a later command looks at the directory and finds a .ftpaccess that was not there
         ContextNode added = node();
         present.put(here, added);
-        memo.begin(true);
+        memo.begin(true, false);
         assertSame(added, memo.read(here));
         memo.end();
         var changed = pathless(base, here);
