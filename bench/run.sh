@@ -297,12 +297,13 @@ if [[ "$workloads" =~ W[1-5] ]]; then
       for i in $(seq 0 $((n - 1))); do
         s="${running[$(( (i + r + n - 1) % n ))]}"
         common_pid=(--port "${PORT[$s]}" --user "$(user_of "$s")" --pass benchpass --pid "${SERVER_PID[$s]}")
+        dur="$DUR"; w5it="$W5IT"; [ "$r" = 0 ] && { dur="$WARM0"; w5it="$W5IT0"; }
         case "$w" in
           W1) res=$(client W1 "${common_pid[@]}" --size "$BIG" 2>>"$out/client.err" || true) ;;
           W2) res=$(client W2 "${common_pid[@]}" --size "$BIG" --file "upload-$s.bin" 2>>"$out/client.err" || true) ;;
-          W3) res=$(client W3 "${common_pid[@]}" --duration-ms "$([ "$r" = 0 ] && echo "$WARM0" || echo "$DUR")" --warmup-ms "$WARM" 2>>"$out/client.err" || true) ;;
-          W4) res=$(client W4 "${common_pid[@]}" --duration-ms "$([ "$r" = 0 ] && echo "$WARM0" || echo "$DUR")" --warmup-ms "$WARM" 2>>"$out/client.err" || true) ;;
-          W5) res=$(client W5 "${common_pid[@]}" --iterations "$([ "$r" = 0 ] && echo "$W5IT0" || echo "$W5IT")" 2>>"$out/client.err" || true) ;;
+          W3) res=$(client W3 "${common_pid[@]}" --duration-ms "$dur" --warmup-ms "$WARM" 2>>"$out/client.err" || true) ;;
+          W4) res=$(client W4 "${common_pid[@]}" --duration-ms "$dur" --warmup-ms "$WARM" 2>>"$out/client.err" || true) ;;
+          W5) res=$(client W5 "${common_pid[@]}" --iterations "$w5it" 2>>"$out/client.err" || true) ;;
         esac
         if [ "$r" -ge 1 ]; then record "$s" "$w" "$r" "$res"
         elif [ "$w" = W3 ] || [ "$w" = W4 ]; then record "$s" "$w-warmup" 0 "$res"
