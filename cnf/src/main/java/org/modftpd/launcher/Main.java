@@ -298,7 +298,7 @@ public final class Main {
         System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd HH:mm:ss,SSS");
         System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
         System.setProperty("org.slf4j.simpleLogger.levelInBrackets", "true");
-        // Some bundles (SPI Fly) log through java.util.logging; -t and -q show only its warnings.
+        // Some bundles (the PostgreSQL driver) log through java.util.logging; -t and -q show only its warnings.
         if (check || quiet) {
             java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         }

@@ -7,6 +7,7 @@ import static org.junit.Assert.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -122,11 +123,21 @@ public class OperationsIT extends ServerTestSupport {
     }
 
     private String gogo(String command) throws Exception {
+        return gogo(command, OutputStream.nullOutputStream());
+    }
+
+    /**
+     * Runs a Gogo command and returns what it printed and answered. The server's log lines
+     * (slf4j-simple writes to System.err) reach the session's error stream, {@code log}, while the
+     * command runs, as they reach the console in the shell.
+     */
+    private String gogo(String command, OutputStream log) throws Exception {
         ServiceReference<CommandProcessor> ref = context.getServiceReference(CommandProcessor.class);
         CommandProcessor processor = context.getService(ref);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
-                CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), ps, ps)) {
+                PrintStream err = new PrintStream(log, true, StandardCharsets.UTF_8);
+                CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), ps, err)) {
             Object result = session.execute(command);
             ps.flush();
             return out.toString(StandardCharsets.UTF_8) + (result == null ? "" : result.toString());
@@ -177,7 +188,11 @@ public class OperationsIT extends ServerTestSupport {
             assertTrue(count, count.contains("alpha (127.0.0.2:" + port() + ") - 1 user"));
             assertTrue(count, count.contains("total - 3 sessions, 2 logged in"));
 
-            assertEquals("kicked 1 session", gogo("modftpd:kick user bob").strip());
+            ByteArrayOutputStream log = new ByteArrayOutputStream();
+            assertEquals("kicked 1 session", gogo("modftpd:kick user bob", log).strip());
+            // the server's log works inside the test framework too (slf4j bound to its provider)
+            assertTrue(log.toString(StandardCharsets.UTF_8), log.toString(StandardCharsets.UTF_8).lines().anyMatch(l ->
+                    l.contains("INFO modftpd - ") && l.contains("disconnected by the administrator (kick user bob)")));
             assertEquals("421 Disconnected by the administrator", unsolicited(bob));
             alice.expect(200, "NOOP");
             assertEquals("kicked 0 sessions", gogo("modftpd:kick user nobody").strip());
