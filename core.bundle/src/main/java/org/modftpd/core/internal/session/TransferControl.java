@@ -105,22 +105,12 @@ public final class TransferControl {
     }
 
     /** Stops the transfer by closing its data connection; the transferring thread sees the close. */
-    public synchronized void abort(String reason) {
+    public void abort(String reason) {
         abortReason = reason;
         aborted = true;
         Channel c = channel;
         if (c != null) {
             closeQuietly(c);
-        }
-    }
-
-    /**
-     * Corks or uncorks the data connection ({@link TcpCork}). Under the lock of {@link #abort}, so the
-     * socket is not closed, and its descriptor given to another file, while its option is being set.
-     */
-    synchronized void cork(SocketChannel ch, boolean on) throws IOException {
-        if (!aborted && ch.isOpen()) {
-            TcpCork.set(ch, on);
         }
     }
 

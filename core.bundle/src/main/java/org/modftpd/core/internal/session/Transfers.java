@@ -82,7 +82,6 @@ public final class Transfers {
             }
             control.watch();
         }
-        control.cork(out, true);
         ByteBuffer waiting = null;
         try {
             while (position < size) {
@@ -110,7 +109,6 @@ public final class Transfers {
                 small.give(waiting);
             }
         }
-        control.cork(out, false);
         return position - offset;
     }
 
