@@ -69,6 +69,7 @@ public class TransferIT extends ServerTestSupport {
         ProtoFiles.mkdirs(home.resolve("hidden"));
         ProtoFiles.mkdirs(home.resolve("delabort"));
         ProtoFiles.mkdirs(home.resolve("private"));
+        ProtoFiles.write(home.resolve("nosendfile/big.bin"), ProtoFiles.random(BIG, 21));
         ProtoFiles.write(home.resolve("xlog-lf.txt"), "a\nb\n".getBytes(StandardCharsets.US_ASCII));
         for (String sparse : List.of("huge.bin", "xlog-huge.bin")) {
             try (RandomAccessFile f = new RandomAccessFile(home.resolve(sparse).toFile(), "rw")) {
@@ -95,6 +96,9 @@ public class TransferIT extends ServerTestSupport {
                 "</Directory>",
                 "<Directory " + home.resolve("private") + ">",
                 "  Umask 077",
+                "</Directory>",
+                "<Directory " + home.resolve("nosendfile") + ">",
+                "  UseSendfile off",
                 "</Directory>",
                 "");
     }
@@ -283,6 +287,22 @@ public class TransferIT extends ServerTestSupport {
             c.expect("REST -5", 501, "REST requires a value greater than or equal to 0");
             c.expect("REST abc", 501, "REST requires a value greater than or equal to 0");
             c.expect("REST", 500, "'REST' not understood");
+        }
+    }
+
+    /** {@code UseSendfile off}: downloads read into buffers and written, whole and resumable. */
+    @Test
+    public void useSendfileOffStillSendsEveryByte() throws Exception {
+        byte[] big = Files.readAllBytes(home().resolve("nosendfile/big.bin"));
+        try (ProtoControl c = alice()) {
+            c.expect("TYPE I", 200, "Type set to I");
+            for (Mode mode : Mode.values()) {
+                assertSameBytes("UseSendfile off over " + mode, big, c.retrieve(mode, "RETR nosendfile/big.bin"));
+            }
+            c.expect("REST 70000", 350);
+            ProtoData.Result r = c.download(Mode.PASV, "RETR nosendfile/big.bin");
+            assertReply("226 Transfer complete", r.last());
+            assertSameBytes("tail after REST 70000", Arrays.copyOfRange(big, 70000, BIG), r.data());
         }
     }
 

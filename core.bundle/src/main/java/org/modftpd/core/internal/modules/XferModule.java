@@ -33,6 +33,7 @@ import org.modftpd.api.Transfer;
 import org.modftpd.core.internal.fs.Errors;
 import org.modftpd.core.internal.log.TransferLog;
 import org.modftpd.core.internal.protocol.Addresses;
+import org.modftpd.core.internal.session.BufferPool;
 import org.modftpd.core.internal.session.SessionImpl;
 import org.modftpd.core.internal.session.Transfers;
 import org.modftpd.spi.CommandSpec;
@@ -240,13 +241,17 @@ public final class XferModule implements FtpModule {
         boolean ascii = s.ascii();
         long max = sizeLimit(s, file, AccessDirectives.MAX_RETRIEVE_FILE_SIZE);
         boolean tooLarge = max >= 0 && attrs.size() > max;
+        // UseSendfile off: larger downloads are read into buffers and written (a small file always is;
+        // the setting is looked up only for larger ones)
+        BufferPool buffered = remaining > Transfers.SMALL_FILE && !s.configFor(file).value(CoreDirectives.USE_SENDFILE)
+                ? s.runtime().buffers() : null;
         try (in) {
             return DataTransfer.run(c, arg, file, Transfer.Direction.OUTGOING, attrs.size(), opening, (data, t) -> {
                 if (tooLarge) {
                     throw new DataTransfer.Refused("Operation not permitted");
                 }
                 return ascii ? Transfers.sendAscii(in, offset, data, t)
-                        : Transfers.sendBinary(in, offset, attrs.size(), data, t, s.runtime().smallFileBuffers());
+                        : Transfers.sendBinary(in, offset, attrs.size(), data, t, s.runtime().smallFileBuffers(), buffered);
             }, aborted -> { }, !ascii && !tooLarge);
         } catch (IOException e) {
             return c.error(451, arg + ": " + Errors.text(e));

@@ -24,10 +24,11 @@ public final class Transfers {
      * looked at; a file that small is read into a buffer and written at once (the fresh
      * connection's empty send buffer takes it without waiting, so it is done with no thread
      * watching the control channel); anything else, or whatever does not fit, goes out watched,
-     * with {@code sendfile}. {@code small} lends the buffer for a small file.
+     * with {@code sendfile}, or, when {@code buffers} is given ({@code UseSendfile off}), read into one
+     * of its buffers and written. {@code small} lends the buffer for a small file.
      */
     public static long sendBinary(FileChannel file, long offset, long expectedSize, SocketChannel out,
-            TransferControl control, BufferPool small) throws IOException {
+            TransferControl control, BufferPool small, BufferPool buffers) throws IOException {
         long position = offset;
         if (!control.watched() && expectedSize - offset <= SMALL_FILE) {
             ByteBuffer buffer = small.take();
@@ -58,6 +59,9 @@ public final class Transfers {
             }
         }
         long size = file.size();
+        if (buffers != null) {
+            return position - offset + sendAllBuffered(file, position, size, out, control, buffers);
+        }
         if (!control.watched() && position < size) {
             // first without waiting: a small file fits the fresh connection's send buffer and is done
             // here, with no thread watching the control channel; whatever does not fit is sent below,
@@ -110,6 +114,29 @@ public final class Transfers {
             }
         }
         return position - offset;
+    }
+
+    private static long sendAllBuffered(FileChannel file, long from, long size, SocketChannel out,
+            TransferControl control, BufferPool buffers) throws IOException {
+        long position = from;
+        if (position >= size) {
+            return 0;
+        }
+        control.watch();
+        ByteBuffer buffer = buffers.take();
+        try {
+            while (position < size) {
+                long n = sendBuffered(file, position, out, buffer);
+                if (n <= 0) {
+                    break;
+                }
+                position += n;
+                control.add(n);
+            }
+        } finally {
+            buffers.give(buffer);
+        }
+        return position - from;
     }
 
     private static long sendBuffered(FileChannel file, long position, SocketChannel out, ByteBuffer buffer)

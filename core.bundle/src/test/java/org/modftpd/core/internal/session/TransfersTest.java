@@ -46,7 +46,7 @@ class TransfersTest {
                 CompletableFuture<Long> sent = new CompletableFuture<>();
                 Thread sender = Thread.ofVirtual().start(() -> {
                     try {
-                        sent.complete(Transfers.sendBinary(in, 0, 1000, data, control, small));
+                        sent.complete(Transfers.sendBinary(in, 0, 1000, data, control, small, null));
                     } catch (Throwable t) {
                         sent.completeExceptionally(t);
                     }
@@ -69,5 +69,46 @@ class TransfersTest {
                 assertArrayEquals(content, received.array());
             }
         }
+    }
+
+    /**
+     * With buffers given ({@code UseSendfile off}), a large file goes through one of them, read and
+     * written, instead of sendfile: the pool gets its buffer back holding the file's last chunk.
+     */
+    @Test
+    void withBuffersALargeFileIsReadIntoAPooledBufferAndWritten(@TempDir Path dir) throws Exception {
+        int chunk = 256 * 1024;
+        byte[] content = new byte[4 * chunk + 1000];
+        new Random(11).nextBytes(content);
+        Path file = Files.write(dir.resolve("large.bin"), content);
+        BufferPool buffers = new BufferPool(chunk, 1024, 1);
+        try (ServerSocketChannel listener = ServerSocketChannel.open()) {
+            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            SocketChannel client = SocketChannel.open(listener.getLocalAddress());
+            try (client; SocketChannel data = listener.accept();
+                    FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+                TransferControl control = new TransferControl("RETR", "/large.bin", content.length);
+                BufferPool small = new BufferPool(Transfers.SMALL_FILE, Transfers.SMALL_FILE, 1);
+                CompletableFuture<Long> sent = new CompletableFuture<>();
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        sent.complete(Transfers.sendBinary(in, 0, content.length, data, control, small, buffers));
+                    } catch (Throwable t) {
+                        sent.completeExceptionally(t);
+                    }
+                });
+                ByteBuffer received = ByteBuffer.allocate(content.length);
+                while (received.hasRemaining()) {
+                    assertTrue(client.read(received) > 0, "the data connection ended early");
+                }
+                assertEquals(content.length, sent.get(20, TimeUnit.SECONDS));
+                assertArrayEquals(content, received.array());
+            }
+        }
+        ByteBuffer returned = buffers.take();
+        byte[] head = new byte[1000];
+        returned.get(head);
+        assertArrayEquals(java.util.Arrays.copyOfRange(content, 4 * chunk, content.length), head,
+                "the file did not go through the pool's buffer");
     }
 }
