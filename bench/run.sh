@@ -112,7 +112,7 @@ AuthUserFile            "$T/conf/ftpd.passwd"
 AuthGroupFile           "$T/conf/ftpd.group"
 DefaultRoot             ~
 AllowOverwrite          on
-UseSendfile             on
+UseSendfile             ${MODFTPD_SENDFILE:-on}
 EOF
       ;;
     proftpd)
