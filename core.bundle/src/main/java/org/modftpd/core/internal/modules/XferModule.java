@@ -241,10 +241,9 @@ public final class XferModule implements FtpModule {
         boolean ascii = s.ascii();
         long max = sizeLimit(s, file, AccessDirectives.MAX_RETRIEVE_FILE_SIZE);
         boolean tooLarge = max >= 0 && attrs.size() > max;
-        // UseSendfile off: larger downloads are read into buffers and written (a small file always is;
-        // the setting is looked up only for larger ones)
-        BufferPool buffered = remaining > Transfers.SMALL_FILE && !s.configFor(file).value(CoreDirectives.USE_SENDFILE)
-                ? s.runtime().buffers() : null;
+        // UseSendfile off: read into buffers and written (the file's configuration is the command's,
+        // already built by the checks above)
+        BufferPool buffered = s.configFor(file).value(CoreDirectives.USE_SENDFILE) ? null : s.runtime().buffers();
         try (in) {
             return DataTransfer.run(c, arg, file, Transfer.Direction.OUTGOING, attrs.size(), opening, (data, t) -> {
                 if (tooLarge) {

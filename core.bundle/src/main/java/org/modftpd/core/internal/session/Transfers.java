@@ -24,8 +24,9 @@ public final class Transfers {
      * looked at; a file that small is read into a buffer and written at once (the fresh
      * connection's empty send buffer takes it without waiting, so it is done with no thread
      * watching the control channel); anything else, or whatever does not fit, goes out watched,
-     * with {@code sendfile}, or, when {@code buffers} is given ({@code UseSendfile off}), read into one
-     * of its buffers and written. {@code small} lends the buffer for a small file.
+     * with {@code sendfile} (where the socket is full and sendfile cannot wait, a buffered write waits),
+     * or, when {@code buffers} is given ({@code UseSendfile off}), read into one of its buffers and
+     * written. {@code small} lends the buffer for a small file and for those waits.
      */
     public static long sendBinary(FileChannel file, long offset, long expectedSize, SocketChannel out,
             TransferControl control, BufferPool small, BufferPool buffers) throws IOException {
@@ -59,10 +60,8 @@ public final class Transfers {
             }
         }
         long size = file.size();
-        if (buffers != null) {
-            return position - offset + sendAllBuffered(file, position, size, out, control, buffers);
-        }
-        if (!control.watched() && position < size) {
+        boolean sendfile = buffers == null;
+        if (sendfile && !control.watched() && position < size) {
             // first without waiting: a small file fits the fresh connection's send buffer and is done
             // here, with no thread watching the control channel; whatever does not fit is sent below,
             // watched, as always
@@ -81,62 +80,41 @@ public final class Transfers {
                     out.configureBlocking(true);
                 }
             }
-            if (position >= size) {
-                return position - offset;
-            }
-            control.watch();
         }
-        ByteBuffer waiting = null;
+        if (position >= size) {
+            return position - offset;
+        }
+        control.watch();
+        BufferPool lender = sendfile ? small : buffers;
+        ByteBuffer buffer = sendfile ? null : buffers.take();
         try {
             while (position < size) {
-                long n = file.transferTo(position, Math.min(SENDFILE_CHUNK, size - position), out);
+                long n = sendfile ? file.transferTo(position, Math.min(SENDFILE_CHUNK, size - position), out)
+                        : sendBuffered(file, position, out, buffer);
                 if (n <= 0) {
                     if (!out.isOpen()) {
                         throw new java.nio.channels.ClosedChannelException();
                     }
                     size = file.size();
-                    if (position >= size) {
-                        continue;
+                    if (position >= size || !sendfile) {
+                        break;
                     }
                     // the socket is full, and non-blocking underneath once a virtual thread has written to
                     // it (the small-file path), where transferTo returns at once: a write waits for room
-                    if (waiting == null) {
-                        waiting = small.take();
+                    if (buffer == null) {
+                        buffer = small.take();
                     }
-                    n = sendBuffered(file, position, out, waiting);
+                    n = sendBuffered(file, position, out, buffer);
                 }
                 position += n;
                 control.add(n);
             }
         } finally {
-            if (waiting != null) {
-                small.give(waiting);
+            if (buffer != null) {
+                lender.give(buffer);
             }
         }
         return position - offset;
-    }
-
-    private static long sendAllBuffered(FileChannel file, long from, long size, SocketChannel out,
-            TransferControl control, BufferPool buffers) throws IOException {
-        long position = from;
-        if (position >= size) {
-            return 0;
-        }
-        control.watch();
-        ByteBuffer buffer = buffers.take();
-        try {
-            while (position < size) {
-                long n = sendBuffered(file, position, out, buffer);
-                if (n <= 0) {
-                    break;
-                }
-                position += n;
-                control.add(n);
-            }
-        } finally {
-            buffers.give(buffer);
-        }
-        return position - from;
     }
 
     private static long sendBuffered(FileChannel file, long position, SocketChannel out, ByteBuffer buffer)

@@ -14,6 +14,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -108,7 +109,7 @@ class TransfersTest {
         ByteBuffer returned = buffers.take();
         byte[] head = new byte[1000];
         returned.get(head);
-        assertArrayEquals(java.util.Arrays.copyOfRange(content, 4 * chunk, content.length), head,
+        assertArrayEquals(Arrays.copyOfRange(content, 4 * chunk, content.length), head,
                 "the file did not go through the pool's buffer");
     }
 }
