@@ -177,4 +177,62 @@ public class DistDefaultConfigIT {
             return false;
         }
     }
+
+    /**
+     * bin/modftpd runs the server so that a large download is spliced (README, "Data connections"):
+     * while the client reads nothing, the server holds the download's pipe (two pipe descriptors
+     * more than before the RETR); once the client reads, every byte arrives and 226 follows.
+     */
+    @Test
+    public void aLargeDownloadIsSplicedThroughAPipe() throws Exception {
+        Assume.assumeTrue("splice(2) is Linux's", Files.isDirectory(Path.of("/proc/self/fd")));
+        byte[] payload = new byte[32 << 20];
+        new java.util.Random(5).nextBytes(payload);
+        Files.write(dist.path("srv/home/ftpuser/spliced.bin"), payload);
+        Path fds = Path.of("/proc/" + server.pid() + "/fd");
+        try (ControlSession s = ControlSession.connect(port)) {
+            s.expect("331", "USER ftpuser");
+            s.expect("230", "PASS ftpuser");
+            s.expect("200", "TYPE I");
+            Matcher pasv = Pattern.compile("\\((\\d+),(\\d+),(\\d+),(\\d+),(\\d+),(\\d+)\\)")
+                    .matcher(s.expect("227", "PASV"));
+            assertTrue(pasv.find());
+            int dataPort = Integer.parseInt(pasv.group(5)) * 256 + Integer.parseInt(pasv.group(6));
+            try (java.net.Socket data = new java.net.Socket()) {
+                data.setReceiveBufferSize(64 * 1024);
+                data.connect(new InetSocketAddress("127.0.0.1", dataPort), 10_000);
+                data.setSoTimeout(20_000);
+                long before = pipes(fds);
+                s.expect("150", "RETR spliced.bin");
+                long deadline = System.nanoTime() + 20_000_000_000L;
+                long during = pipes(fds);
+                while (during < before + 2 && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                    during = pipes(fds);
+                }
+                assertTrue("pipe descriptors of the server: " + before + " before the download, " + during + " while it waits",
+                        during >= before + 2);
+                byte[] received = data.getInputStream().readAllBytes();
+                assertArrayEquals(payload, received);
+            }
+            assertTrue(s.reply().startsWith("226 "));
+            s.expect("221", "QUIT");
+        }
+    }
+
+    private static long pipes(Path fds) throws IOException {
+        long n = 0;
+        try (var entries = Files.list(fds)) {
+            for (Path fd : (Iterable<Path>) entries::iterator) {
+                try {
+                    if (Files.readSymbolicLink(fd).toString().startsWith("pipe:")) {
+                        n++;
+                    }
+                } catch (IOException closedMeanwhile) {
+                    // a descriptor closed while the folder was read
+                }
+            }
+        }
+        return n;
+    }
 }

@@ -250,7 +250,7 @@ public final class XferModule implements FtpModule {
                     throw new DataTransfer.Refused("Operation not permitted");
                 }
                 return ascii ? Transfers.sendAscii(in, offset, data, t)
-                        : Transfers.sendBinary(in, offset, attrs.size(), data, t, s.runtime().smallFileBuffers(), buffered);
+                        : Transfers.sendBinary(in, file, attrs.fileKey(), offset, attrs.size(), data, t, s.runtime().smallFileBuffers(), buffered);
             }, aborted -> { }, !ascii && !tooLarge);
         } catch (IOException e) {
             return c.error(451, arg + ": " + Errors.text(e));

@@ -4,10 +4,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 
 /**
- * Moves bytes between files and data connections: zero-copy ({@code sendfile}) for binary
- * downloads, large direct buffers for binary uploads, and line-ending conversion for ASCII mode
+ * Moves bytes between files and data connections: zero-copy ({@code sendfile}, {@code splice}) for
+ * binary downloads, large direct buffers for binary uploads, and line-ending conversion for ASCII mode
  * (LF to CRLF on the way out, CRLF to LF on the way in).
  */
 public final class Transfers {
@@ -21,15 +22,17 @@ public final class Transfers {
 
     /**
      * Sends a file from {@code offset}. {@code expectedSize} is the size the file had when it was
-     * looked at; a file that small is read into a buffer and written at once (the fresh
-     * connection's empty send buffer takes it without waiting, so it is done with no thread
-     * watching the control channel); anything else, or whatever does not fit, goes out watched,
-     * with {@code sendfile} (where the socket is full and sendfile cannot wait, a buffered write waits),
-     * or, when {@code buffers} is given ({@code UseSendfile off}), read into one of its buffers and
-     * written. {@code small} lends the buffer for a small file and for those waits.
+     * looked at (and {@code fileKey} its identity); a file that small is read into a buffer and written at once (the fresh connection's empty send
+     * buffer takes it without waiting, so it is done with no thread watching the control channel);
+     * anything else goes out zero-copy, first with {@code sendfile} as far as the socket takes it
+     * without waiting, then, watched, spliced through a pipe ({@link Splicing}) where the file at
+     * {@code path} can be, else with {@code sendfile} (where the socket is full and sendfile cannot
+     * wait, a buffered write waits); or, when {@code buffers} is given ({@code UseSendfile off}),
+     * read into one of its buffers and written. {@code small} lends the buffer for a small file and
+     * for those waits.
      */
-    public static long sendBinary(FileChannel file, long offset, long expectedSize, SocketChannel out,
-            TransferControl control, BufferPool small, BufferPool buffers) throws IOException {
+    public static long sendBinary(FileChannel file, Path path, Object fileKey, long offset, long expectedSize,
+            SocketChannel out, TransferControl control, BufferPool small, BufferPool buffers) throws IOException {
         long position = offset;
         if (!control.watched() && expectedSize - offset <= SMALL_FILE) {
             ByteBuffer buffer = small.take();
@@ -87,16 +90,18 @@ public final class Transfers {
         control.watch();
         BufferPool lender = sendfile ? small : buffers;
         ByteBuffer buffer = sendfile ? null : buffers.take();
+        Splicing.Splice splice = sendfile ? Splicing.open(path, fileKey, out) : null;
         try {
             while (position < size) {
-                long n = sendfile ? file.transferTo(position, Math.min(SENDFILE_CHUNK, size - position), out)
+                long n = splice != null ? splice.send(position, Math.min(SENDFILE_CHUNK, size - position))
+                        : sendfile ? file.transferTo(position, Math.min(SENDFILE_CHUNK, size - position), out)
                         : sendBuffered(file, position, out, buffer);
                 if (n <= 0) {
                     if (!out.isOpen()) {
                         throw new java.nio.channels.ClosedChannelException();
                     }
                     size = file.size();
-                    if (position >= size || !sendfile) {
+                    if (position >= size || !sendfile || splice != null) {
                         break;
                     }
                     // the socket is full, and non-blocking underneath once a virtual thread has written to
@@ -110,6 +115,9 @@ public final class Transfers {
                 control.add(n);
             }
         } finally {
+            if (splice != null) {
+                splice.close();
+            }
             if (buffer != null) {
                 lender.give(buffer);
             }

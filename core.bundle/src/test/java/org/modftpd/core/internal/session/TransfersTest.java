@@ -47,7 +47,7 @@ class TransfersTest {
                 CompletableFuture<Long> sent = new CompletableFuture<>();
                 Thread sender = Thread.ofVirtual().start(() -> {
                     try {
-                        sent.complete(Transfers.sendBinary(in, 0, 1000, data, control, small, null));
+                        sent.complete(Transfers.sendBinary(in, null, null, 0, 1000, data, control, small, null));
                     } catch (Throwable t) {
                         sent.completeExceptionally(t);
                     }
@@ -93,7 +93,7 @@ class TransfersTest {
                 CompletableFuture<Long> sent = new CompletableFuture<>();
                 Thread.ofVirtual().start(() -> {
                     try {
-                        sent.complete(Transfers.sendBinary(in, 0, content.length, data, control, small, buffers));
+                        sent.complete(Transfers.sendBinary(in, null, null, 0, content.length, data, control, small, buffers));
                     } catch (Throwable t) {
                         sent.completeExceptionally(t);
                     }
