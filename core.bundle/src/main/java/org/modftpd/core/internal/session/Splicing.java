@@ -31,7 +31,8 @@ public final class Splicing {
     interface Splice extends Closeable {
         /**
          * Sends up to {@code count} bytes of the file from {@code position}, waiting (the thread
-         * parks) while the socket is full; the number sent, 0 at the end of the file.
+         * parks) while the socket is full; the number sent, 0 at the end of the file, -1 when the
+         * file's file system cannot splice and nothing was sent yet.
          */
         long send(long position, long count) throws IOException;
     }

@@ -96,6 +96,12 @@ public final class Transfers {
                 long n = splice != null ? splice.send(position, Math.min(SENDFILE_CHUNK, size - position))
                         : sendfile ? file.transferTo(position, Math.min(SENDFILE_CHUNK, size - position), out)
                         : sendBuffered(file, position, out, buffer);
+                if (n < 0) {
+                    // a file system that cannot splice: sendfile as before
+                    splice.close();
+                    splice = null;
+                    continue;
+                }
                 if (n <= 0) {
                     if (!out.isOpen()) {
                         throw new java.nio.channels.ClosedChannelException();

@@ -46,6 +46,8 @@ final class NativeSplicer implements Splicing.Splicer {
     private static final int SPLICE_F_NONBLOCK = 2;
     private static final int EINTR = 4;
     private static final int EAGAIN = 11;
+    private static final int EINVAL = 22;
+    private static final int ENOSYS = 38;
     private static final int PIPE_SIZE = 1 << 20;
     /** What is moved through a buffer when the socket is full: the write that waits for room. */
     private static final int WAIT_CHUNK = 64 * 1024;
@@ -122,6 +124,7 @@ final class NativeSplicer implements Splicing.Splicer {
         private int pipeIn = -1;
         private int pipeOut = -1;
         private long pipeSize;
+        private boolean sentAny;
 
         NativeSplice(Arena arena, SocketChannel out) {
             this.arena = arena;
@@ -185,9 +188,13 @@ final class NativeSplicer implements Splicing.Splicer {
                     taken = (long) splice.invokeExact(state, fileFd, offset, pipeIn, MemorySegment.NULL,
                             Math.min(count, pipeSize), SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
                 } while (taken < 0 && error() == EINTR);
+                if (taken < 0 && !sentAny && (error() == EINVAL || error() == ENOSYS)) {
+                    return -1;
+                }
                 if (taken < 0) {
                     throw failure(error());
                 }
+                sentAny = true;
                 long left = taken;
                 while (left > 0) {
                     long n = (long) splice.invokeExact(state, pipeOut, MemorySegment.NULL, socketFd, MemorySegment.NULL,
