@@ -27,7 +27,7 @@ final class ListingOutput {
     private long sent;
     /**
      * The text of a chunk and its UTF-8 bytes on their way out: made at the first flush, as large as
-     * the text then (at most a chunk), so a listing of a few lines takes a few lines' worth.
+     * the text then (at most two chunks), so a listing of a few lines takes a few lines' worth.
      */
     private CharBuffer chars;
     private ByteBuffer bytes;
@@ -72,7 +72,8 @@ final class ListingOutput {
             encoder = StandardCharsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPLACE)
                     .onUnmappableCharacter(CodingErrorAction.REPLACE);
         }
-        int need = Math.min(CHUNK, length);
+        // a chunk with the line that made it full goes out in one write, not a chunk and a tail
+        int need = Math.min(2 * CHUNK, length);
         if (chars == null || chars.capacity() < need) {
             chars = CharBuffer.allocate(need);
             bytes = ByteBuffer.allocate(3 * need);
