@@ -101,7 +101,13 @@ final class NativeSplicer implements Splicing.Splicer {
         NativeSplice s = new NativeSplice(arena, out);
         try {
             return s.open(file, fileKey) ? s : closed(s);
-        } catch (IOException | RuntimeException | Error e) {
+        } catch (ClosedChannelException aborted) {
+            s.close();
+            throw aborted;
+        } catch (IOException e) {
+            // the file could not be looked at again: it goes by sendfile
+            return closed(s);
+        } catch (RuntimeException | Error e) {
             s.close();
             throw e;
         }
