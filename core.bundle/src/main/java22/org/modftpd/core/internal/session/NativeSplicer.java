@@ -127,8 +127,8 @@ final class NativeSplicer implements Splicing.Splicer {
         private final ByteBuffer waitBuffer;
         private int fileFd = -1;
         private int socketFd = -1;
-        private int pipeIn = -1;
-        private int pipeOut = -1;
+        private int pipeWriteEnd = -1;
+        private int pipeReadEnd = -1;
         private long pipeSize;
         private boolean sentAny;
 
@@ -152,6 +152,10 @@ final class NativeSplicer implements Splicing.Splicer {
                 if (!out.isOpen()) {
                     throw new ClosedChannelException();
                 }
+                if (!out.isBlocking()) {
+                    // the write that waits for room would return at once instead
+                    return false;
+                }
                 socketFd = (int) dup.invokeExact(state, (int) socketDescriptor.invokeExact(out));
                 if (socketFd < 0) {
                     return false;
@@ -173,10 +177,10 @@ final class NativeSplicer implements Splicing.Splicer {
                 if ((int) pipe2.invokeExact(state, fds, O_CLOEXEC | O_NONBLOCK) != 0) {
                     return false;
                 }
-                pipeOut = fds.getAtIndex(JAVA_INT, 0);
-                pipeIn = fds.getAtIndex(JAVA_INT, 1);
-                int size = (int) fcntl.invokeExact(pipeIn, F_SETPIPE_SZ, PIPE_SIZE);
-                pipeSize = size > 0 ? size : (int) fcntl.invokeExact(pipeIn, F_GETPIPE_SZ, 0);
+                pipeReadEnd = fds.getAtIndex(JAVA_INT, 0);
+                pipeWriteEnd = fds.getAtIndex(JAVA_INT, 1);
+                int size = (int) fcntl.invokeExact(pipeWriteEnd, F_SETPIPE_SZ, PIPE_SIZE);
+                pipeSize = size > 0 ? size : (int) fcntl.invokeExact(pipeWriteEnd, F_GETPIPE_SZ, 0);
                 return pipeSize > 0;
             } catch (IOException | RuntimeException | Error e) {
                 throw e;
@@ -191,7 +195,7 @@ final class NativeSplicer implements Splicing.Splicer {
                 offset.set(JAVA_LONG, 0, position);
                 long taken;
                 do {
-                    taken = (long) splice.invokeExact(state, fileFd, offset, pipeIn, MemorySegment.NULL,
+                    taken = (long) splice.invokeExact(state, fileFd, offset, pipeWriteEnd, MemorySegment.NULL,
                             Math.min(count, pipeSize), SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
                 } while (taken < 0 && error() == EINTR);
                 if (taken < 0 && !sentAny && (error() == EINVAL || error() == ENOSYS)) {
@@ -203,7 +207,7 @@ final class NativeSplicer implements Splicing.Splicer {
                 sentAny = true;
                 long left = taken;
                 while (left > 0) {
-                    long n = (long) splice.invokeExact(state, pipeOut, MemorySegment.NULL, socketFd, MemorySegment.NULL,
+                    long n = (long) splice.invokeExact(state, pipeReadEnd, MemorySegment.NULL, socketFd, MemorySegment.NULL,
                             left, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
                     if (n > 0) {
                         left -= n;
@@ -225,7 +229,7 @@ final class NativeSplicer implements Splicing.Splicer {
         private long sendWaiting(long left) throws Throwable {
             long n;
             do {
-                n = (long) read.invokeExact(state, pipeOut, waitChunk, Math.min(left, (long) WAIT_CHUNK));
+                n = (long) read.invokeExact(state, pipeReadEnd, waitChunk, Math.min(left, (long) WAIT_CHUNK));
             } while (n < 0 && error() == EINTR);
             if (n <= 0) {
                 throw failure(n < 0 ? error() : 0);
@@ -252,7 +256,7 @@ final class NativeSplicer implements Splicing.Splicer {
         @Override
         public void close() {
             try {
-                for (int fd : new int[] {pipeIn, pipeOut, socketFd, fileFd}) {
+                for (int fd : new int[] {pipeWriteEnd, pipeReadEnd, socketFd, fileFd}) {
                     if (fd >= 0) {
                         int ignored = (int) NativeSplicer.this.close.invokeExact(fd);
                     }
