@@ -21,10 +21,10 @@ public final class Splicing {
     interface Splicer {
         /**
          * A splice from {@code file}, which must still be the file of {@code fileKey} (as
-         * {@link BasicFileAttributes#fileKey()} gave it), to {@code out}; null when this file or
-         * socket cannot be spliced.
+         * {@link BasicFileAttributes#fileKey()} gave it), to {@code out}, borrowing a buffer of
+         * {@code waits} when the socket is full; null when this file or socket cannot be spliced.
          */
-        Splice open(Path file, Object fileKey, SocketChannel out) throws IOException;
+        Splice open(Path file, Object fileKey, SocketChannel out, BufferPool waits) throws IOException;
     }
 
     /** One download's pipe. Used and closed by the thread that opened it. */
@@ -47,8 +47,8 @@ public final class Splicing {
         return SPLICER != null;
     }
 
-    static Splice open(Path file, Object fileKey, SocketChannel out) throws IOException {
-        return SPLICER == null || file == null || fileKey == null ? null : SPLICER.open(file, fileKey, out);
+    static Splice open(Path file, Object fileKey, SocketChannel out, BufferPool waits) throws IOException {
+        return SPLICER == null || file == null || fileKey == null ? null : SPLICER.open(file, fileKey, out, waits);
     }
 
     private static Splicer splicer() {

@@ -90,7 +90,7 @@ public final class Transfers {
         control.watch();
         BufferPool lender = sendfile ? small : buffers;
         ByteBuffer buffer = sendfile ? null : buffers.take();
-        Splicing.Splice splice = sendfile ? Splicing.open(path, fileKey, out) : null;
+        Splicing.Splice splice = sendfile ? Splicing.open(path, fileKey, out, small) : null;
         try {
             while (position < size) {
                 long n = splice != null ? splice.send(position, Math.min(SENDFILE_CHUNK, size - position))

@@ -49,8 +49,6 @@ final class NativeSplicer implements Splicing.Splicer {
     private static final int EINVAL = 22;
     private static final int ENOSYS = 38;
     private static final int PIPE_SIZE = 1 << 20;
-    /** What is moved through a buffer when the socket is full: the write that waits for room. */
-    private static final int WAIT_CHUNK = 64 * 1024;
 
     private final MethodHandle open;
     private final MethodHandle close;
@@ -96,9 +94,9 @@ final class NativeSplicer implements Splicing.Splicer {
     }
 
     @Override
-    public Splicing.Splice open(Path file, Object fileKey, SocketChannel out) throws IOException {
+    public Splicing.Splice open(Path file, Object fileKey, SocketChannel out, BufferPool waits) throws IOException {
         Arena arena = Arena.ofConfined();
-        NativeSplice s = new NativeSplice(arena, out);
+        NativeSplice s = new NativeSplice(arena, out, waits);
         try {
             return s.open(file, fileKey) ? s : closed(s);
         } catch (ClosedChannelException aborted) {
@@ -123,8 +121,9 @@ final class NativeSplicer implements Splicing.Splicer {
         private final SocketChannel out;
         private final MemorySegment state;
         private final MemorySegment offset;
-        private final MemorySegment waitChunk;
-        private final ByteBuffer waitBuffer;
+        private final BufferPool waits;
+        /** Borrowed from {@code waits} at the first full socket, given back at close. */
+        private ByteBuffer waitBuffer;
         private int fileFd = -1;
         private int socketFd = -1;
         private int pipeWriteEnd = -1;
@@ -132,13 +131,12 @@ final class NativeSplicer implements Splicing.Splicer {
         private long pipeSize;
         private boolean sentAny;
 
-        NativeSplice(Arena arena, SocketChannel out) {
+        NativeSplice(Arena arena, SocketChannel out, BufferPool waits) {
             this.arena = arena;
             this.out = out;
+            this.waits = waits;
             this.state = arena.allocate(callState);
             this.offset = arena.allocate(JAVA_LONG);
-            this.waitChunk = arena.allocate(WAIT_CHUNK, 8);
-            this.waitBuffer = waitChunk.asByteBuffer();
         }
 
         boolean open(Path file, Object fileKey) throws IOException {
@@ -225,16 +223,23 @@ final class NativeSplicer implements Splicing.Splicer {
             }
         }
 
-        /** The socket is full: the head of the pipe goes through a buffer, by a write that waits for room. */
+        /**
+         * The socket is full: the head of the pipe goes through a pooled buffer, by the channel's write,
+         * which waits for room (as a full socket under sendfile is waited for).
+         */
         private long sendWaiting(long left) throws Throwable {
+            if (waitBuffer == null) {
+                waitBuffer = waits.take();
+            }
+            MemorySegment chunk = MemorySegment.ofBuffer(waitBuffer.clear());
             long n;
             do {
-                n = (long) read.invokeExact(state, pipeReadEnd, waitChunk, Math.min(left, (long) WAIT_CHUNK));
+                n = (long) read.invokeExact(state, pipeReadEnd, chunk, Math.min(left, chunk.byteSize()));
             } while (n < 0 && error() == EINTR);
             if (n <= 0) {
                 throw failure(n < 0 ? error() : 0);
             }
-            waitBuffer.clear().limit((int) n);
+            waitBuffer.limit((int) n);
             while (waitBuffer.hasRemaining()) {
                 out.write(waitBuffer);
             }
@@ -265,6 +270,9 @@ final class NativeSplicer implements Splicing.Splicer {
                 throw new IllegalStateException(t);
             } finally {
                 arena.close();
+                if (waitBuffer != null) {
+                    waits.give(waitBuffer);
+                }
             }
         }
     }

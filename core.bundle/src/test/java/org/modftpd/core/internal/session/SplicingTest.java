@@ -1,10 +1,9 @@
 package org.modftpd.core.internal.session;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -46,11 +45,14 @@ class SplicingTest {
         new Random(3).nextBytes(content);
         Path file = Files.write(dir.resolve("big.bin"), content);
         Object key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+        BufferPool waits = waits();
+        ByteBuffer pooled = waits.take();
+        waits.give(pooled);
         try (ServerSocketChannel listener = listener(); SocketChannel client = slowClient(listener);
                 SocketChannel data = accept(listener)) {
             CompletableFuture<Long> sent = new CompletableFuture<>();
             Thread sender = Thread.ofVirtual().start(() -> {
-                try (Splicing.Splice splice = Splicing.open(file, key, data)) {
+                try (Splicing.Splice splice = Splicing.open(file, key, data, waits)) {
                     assertNotNull(splice, "a regular file is spliced");
                     long position = 0;
                     while (position < content.length) {
@@ -63,14 +65,28 @@ class SplicingTest {
                     sent.completeExceptionally(t);
                 }
             });
-            assertWaits(sender, sent);
-            ByteBuffer received = ByteBuffer.allocate(content.length);
-            while (received.hasRemaining()) {
-                assertTrue(client.read(received) > 0, "the data connection ended early");
-            }
-            assertEquals(content.length, sent.get(20, TimeUnit.SECONDS));
-            assertArrayEquals(content, received.array());
+            Downloads.assertSenderWaits(sender, sent, () -> "the sender did not wait for the client");
+            Downloads.assertReceivedWhole(client, content, sent);
         }
+        // the full socket's bytes went through the pool's buffer, and the buffer went back to the pool
+        ByteBuffer back = waits.take();
+        assertSame(pooled, back, "the pool's buffer was not given back");
+        byte[] head = new byte[16];
+        back.get(head);
+        assertTrue(indexOf(content, head) >= 0, "the pool's buffer holds no bytes of the file");
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     /** A file that is not the one the checks looked at (replaced in between) is not spliced. */
@@ -86,7 +102,7 @@ class SplicingTest {
             CompletableFuture<Splicing.Splice> opened = new CompletableFuture<>();
             Thread.ofVirtual().start(() -> {
                 try {
-                    opened.complete(Splicing.open(file, key, data));
+                    opened.complete(Splicing.open(file, key, data, waits()));
                 } catch (Throwable t) {
                     opened.completeExceptionally(t);
                 }
@@ -110,7 +126,7 @@ class SplicingTest {
             control.attach(data);
             CompletableFuture<Long> sent = new CompletableFuture<>();
             Thread sender = Thread.ofVirtual().start(() -> {
-                try (Splicing.Splice splice = Splicing.open(file, key, data)) {
+                try (Splicing.Splice splice = Splicing.open(file, key, data, waits())) {
                     long position = 0;
                     while (position < content.length) {
                         position += splice.send(position, content.length - position);
@@ -120,22 +136,13 @@ class SplicingTest {
                     sent.completeExceptionally(t);
                 }
             });
-            assertWaits(sender, sent);
+            Downloads.assertSenderWaits(sender, sent, () -> "the sender did not wait for the client");
 
             control.abort("test");
             ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                     () -> sent.get(20, TimeUnit.SECONDS));
             assertInstanceOf(IOException.class, failed.getCause());
         }
-    }
-
-    /** Waits (20 s at most) until the sender parks, and fails when it does not. */
-    private static void assertWaits(Thread sender, CompletableFuture<?> done) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (sender.getState() != Thread.State.WAITING && !done.isDone() && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertEquals(Thread.State.WAITING, sender.getState(), "the sender did not wait for the client");
     }
 
     /** A client whose small receive buffer fills soon when it reads nothing. */
@@ -151,6 +158,11 @@ class SplicingTest {
         SocketChannel data = listener.accept();
         data.setOption(StandardSocketOptions.SO_SNDBUF, 64 * 1024);
         return data;
+    }
+
+    /** The pool a download's waits borrow from, as the server's small-file pool. */
+    private static BufferPool waits() {
+        return new BufferPool(Transfers.SMALL_FILE, Transfers.SMALL_FILE, 1);
     }
 
     private static ServerSocketChannel listener() throws IOException {

@@ -1,7 +1,6 @@
 package org.modftpd.core.internal.session;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
@@ -17,7 +16,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,20 +52,11 @@ class TransfersTest {
                 });
 
                 // the client reads nothing yet: the sender fills the socket and has to wait
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-                while (sender.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
-                    Thread.onSpinWait();
-                }
-                assertEquals(Thread.State.WAITING, sender.getState(),
-                        "the sender kept running while the client read nothing (sent " + control.bytes() + " bytes)");
+                Downloads.assertSenderWaits(sender, sent,
+                        () -> "the sender kept running while the client read nothing (sent " + control.bytes() + " bytes)");
                 assertTrue(control.bytes() < content.length, "the socket took the whole file without the client");
 
-                ByteBuffer received = ByteBuffer.allocate(content.length);
-                while (received.hasRemaining()) {
-                    assertTrue(client.read(received) > 0, "the data connection ended early");
-                }
-                assertEquals(content.length, sent.get(20, TimeUnit.SECONDS));
-                assertArrayEquals(content, received.array());
+                Downloads.assertReceivedWhole(client, content, sent);
             }
         }
     }
@@ -98,12 +87,7 @@ class TransfersTest {
                         sent.completeExceptionally(t);
                     }
                 });
-                ByteBuffer received = ByteBuffer.allocate(content.length);
-                while (received.hasRemaining()) {
-                    assertTrue(client.read(received) > 0, "the data connection ended early");
-                }
-                assertEquals(content.length, sent.get(20, TimeUnit.SECONDS));
-                assertArrayEquals(content, received.array());
+                Downloads.assertReceivedWhole(client, content, sent);
             }
         }
         ByteBuffer returned = buffers.take();
