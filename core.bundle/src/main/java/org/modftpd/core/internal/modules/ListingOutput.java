@@ -27,7 +27,7 @@ final class ListingOutput {
     private long sent;
     /**
      * The text of a chunk and its UTF-8 bytes on their way out: made at the first flush, as large as
-     * the text then (at most two chunks), so a listing of a few lines takes a few lines' worth.
+     * the text then (at most a chunk), so a listing of a few lines takes a few lines' worth.
      */
     private CharBuffer chars;
     private ByteBuffer bytes;
@@ -52,17 +52,21 @@ final class ListingOutput {
     /** Called after each line: sends a full chunk when streaming. */
     void line() throws IOException {
         if (streaming && out.length() >= CHUNK) {
-            flush();
+            flush(false);
         }
     }
 
     /** Sends what is left; returns the bytes sent on the data connection in all. */
     long finish() throws IOException {
-        flush();
+        flush(true);
         return sent;
     }
 
-    private void flush() throws IOException {
+    /**
+     * Sends the text in whole chunks; the rest (less than a chunk) stays for the next flush unless
+     * this is the {@code last}, so every write but the last carries a full chunk.
+     */
+    private void flush(boolean last) throws IOException {
         if (data == null || out.isEmpty()) {
             return;
         }
@@ -72,14 +76,13 @@ final class ListingOutput {
             encoder = StandardCharsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPLACE)
                     .onUnmappableCharacter(CodingErrorAction.REPLACE);
         }
-        // a chunk with the line that made it full goes out in one write, not a chunk and a tail
-        int need = Math.min(2 * CHUNK, length);
+        int need = Math.min(CHUNK, length);
         if (chars == null || chars.capacity() < need) {
             chars = CharBuffer.allocate(need);
             bytes = ByteBuffer.allocate(3 * need);
         }
         int from = 0;
-        while (from < length) {
+        while (last ? from < length : length - from >= chars.capacity()) {
             int to = Math.min(length, from + chars.capacity());
             if (to < length && Character.isHighSurrogate(out.charAt(to - 1))) {
                 to--; // a pair is encoded together
@@ -100,6 +103,6 @@ final class ListingOutput {
             sent += Transfers.sendBytes(bytes, data, control);
             from = to;
         }
-        out.setLength(0);
+        out.delete(0, from);
     }
 }
