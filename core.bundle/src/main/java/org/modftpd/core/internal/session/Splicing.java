@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * {@code NativeSplicer} (in the bundle's release-22 classes); elsewhere, or with
  * {@code -Dmodftpd.splice=false}, downloads go by {@code FileChannel.transferTo} (sendfile).
  */
-public final class Splicing {
+final class Splicing {
 
     /** Opens splices for downloads. */
     interface Splicer {
@@ -43,7 +43,7 @@ public final class Splicing {
     }
 
     /** Whether downloads are spliced (false: sendfile). */
-    public static boolean available() {
+    static boolean available() {
         return SPLICER != null;
     }
 
